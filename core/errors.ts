@@ -1,0 +1,72 @@
+/**
+ * Expected failures of the domain. Each carries a stable `code` (what adapters switch on),
+ * a `userMessage` that says what is wrong and how to fix it, and the `details` a renderer
+ * needs (package id, points, limits...). Log messages and stack traces never reach users.
+ */
+export type DomainErrorCode =
+  // input
+  | 'invalid_command'
+  | 'invalid_package'
+  | 'invalid_amount'
+  | 'wrong_currency'
+  | 'invalid_period'
+  | 'invalid_manifest'
+  | 'invalid_delay'
+  | 'invalid_input'
+  // companies and roles
+  | 'company_exists'
+  | 'company_not_found'
+  | 'not_admin'
+  | 'not_member'
+  | 'unauthorized'
+  | 'not_found'
+  // allocation rules
+  | 'allocation_points_total'
+  | 'allocation_too_few_packages'
+  | 'allocation_points_over_max'
+  | 'allocation_not_dependency'
+  | 'allocation_owned_package'
+  | 'allocation_invalid_points'
+  | 'allocation_duplicate_package'
+  | 'budget_not_set'
+  // periods
+  | 'period_closed'
+  | 'period_not_closed'
+  | 'period_in_future'
+  // maintainers' opt-in
+  | 'invalid_optin'
+  // wishlist
+  | 'wish_not_found'
+  | 'wish_exists'
+  | 'wish_transition'
+  | 'not_maintainer'
+  | 'quote_missing'
+  // payments
+  | 'payment_failed'
+  | 'payments_offline'
+  | 'conflict';
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: DomainErrorCode,
+    readonly userMessage: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(`${code}: ${userMessage}`);
+  }
+}
+
+export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
+
+/** Outcome of a pure function whose failure is expected (bad input), not exceptional. */
+export type Result<T, E = DomainError> = { ok: true; value: T } | { ok: false; error: E };
+
+export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });
+
+/** Unwraps a Result, throwing its DomainError: for use-cases that let errors bubble to adapters. */
+export function unwrap<T>(r: Result<T, DomainError>): T {
+  if (!r.ok) throw r.error;
+  return r.value;
+}

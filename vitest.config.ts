@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', 'prisma/generated/**'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Integration suites share PostgreSQL databases and Redis; files run in parallel
+    // but each integration file works in its own database/schema.
+    pool: 'forks',
+  },
+});
