@@ -21,6 +21,7 @@ export default defineConfig({
     // No DATABASE_URL: an in-memory PGlite (used to diff migrations).
     const { PGlite } = await import('@electric-sql/pglite');
     const { PrismaPGlite } = await import('pglite-prisma-adapter');
-    return new PrismaPGlite(new PGlite());
+    // The adapter bundles its own copy of the adapter interfaces; they match at run time.
+    return new PrismaPGlite(new PGlite()) as unknown as InstanceType<typeof import('@prisma/adapter-pg').PrismaPg>;
   },
 });

@@ -35,7 +35,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.dataDir) await mkdir(target.dataDir, { recursive: true });
   const pglite = target.dataDir ? await PGlite.create(target.dataDir) : await PGlite.create();
   const migrations = await applyMigrations(pgliteSession(pglite));
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // The PGlite adapter bundles its own copy of the adapter interfaces; they match at run time.
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) as unknown as PrismaPg });
   return {
     kind: 'pglite',
     prisma,

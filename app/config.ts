@@ -1,0 +1,135 @@
+// The environment, parsed once at start-up. Absent optional variables disable an adapter;
+// a present but malformed value stops start-up with a message naming the variable.
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const url = (protocols: string[]) =>
+  optional.refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL (${protocols.join(' or ')})` },
+  );
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+const EnvSchema = z.object({
+  PORT: optional
+    .refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) <= 65535), { message: 'must be a port number from 0 to 65535' })
+    .transform((v) => (v === undefined ? undefined : Number(v))),
+  PUBLIC_URL: url(['http:', 'https:']),
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  UPKEEP_DATA_DIR: optional,
+  REDIS_URL: url(['redis:', 'rediss:']),
+  CURRENCY: optional.refine((v) => v === undefined || isKnownCurrency(v), { message: 'must be an ISO 4217 currency code such as EUR' }),
+  UPKEEP_ADMIN_TOKEN: optional.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+  LOG_LEVEL: optional.refine((v) => v === undefined || LOG_LEVELS.includes(v), { message: `must be one of ${LOG_LEVELS.join(', ')}` }),
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_BOT_TOKEN: optional,
+  SLACK_CLIENT_ID: optional,
+  SLACK_CLIENT_SECRET: optional,
+  SLACK_STATE_SECRET: optional,
+  SLACK_API_URL: url(['http:', 'https:']),
+  DISCORD_APPLICATION_ID: optional,
+  DISCORD_PUBLIC_KEY: optional.refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), { message: 'must be the 64-hex-digit public key from the Discord developer portal' }),
+  DISCORD_BOT_TOKEN: optional,
+  DISCORD_API_URL: url(['http:', 'https:']),
+  GITHUB_APP_ID: optional,
+  GITHUB_PRIVATE_KEY: optional,
+  GITHUB_WEBHOOK_SECRET: optional,
+  GITHUB_API_URL: url(['http:', 'https:']),
+  STRIPE_SECRET_KEY: optional,
+  STRIPE_WEBHOOK_SECRET: optional,
+  STRIPE_API_URL: url(['http:', 'https:']),
+});
+
+function isKnownCurrency(code: string): boolean {
+  if (!/^[A-Z]{3}$/.test(code)) return false;
+  try {
+    return Intl.supportedValuesOf('currency').includes(code);
+  } catch {
+    return true;
+  }
+}
+
+export interface Config {
+  port: number;
+  publicUrl: string;
+  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  redisUrl: string | null;
+  currency: string;
+  adminToken: string | null;
+  logLevel: string;
+  slack: { signingSecret: string; botToken: string | null; oauth: { clientId: string; clientSecret: string; stateSecret: string } | null; apiUrl: string } | null;
+  discord: { applicationId: string; publicKey: string; botToken: string | null; apiUrl: string } | null;
+  github: { appId: string; privateKey: string; webhookSecret: string; apiUrl: string } | null;
+  stripe: { secretKey: string; webhookSecret: string; apiUrl: string | null } | null;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const port = e.PORT ?? 3000;
+  const pairs: string[] = [];
+  const need = (group: string, vars: Record<string, string | undefined>): boolean => {
+    const present = Object.entries(vars).filter(([, v]) => v !== undefined);
+    if (present.length === 0) return false;
+    const missing = Object.entries(vars).filter(([, v]) => v === undefined).map(([k]) => k);
+    if (missing.length > 0) pairs.push(`${group} is partly configured: set ${missing.join(', ')} too (or unset ${present.map(([k]) => k).join(', ')})`);
+    return missing.length === 0;
+  };
+  const slackOn = need('Slack', { SLACK_SIGNING_SECRET: e.SLACK_SIGNING_SECRET });
+  const slackOauth = need('Slack OAuth', { SLACK_CLIENT_ID: e.SLACK_CLIENT_ID, SLACK_CLIENT_SECRET: e.SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: e.SLACK_STATE_SECRET });
+  if (slackOn && !e.SLACK_BOT_TOKEN && !slackOauth) pairs.push('Slack needs SLACK_BOT_TOKEN (single workspace) or SLACK_CLIENT_ID/SLACK_CLIENT_SECRET/SLACK_STATE_SECRET (OAuth)');
+  const discordOn = need('Discord', { DISCORD_APPLICATION_ID: e.DISCORD_APPLICATION_ID, DISCORD_PUBLIC_KEY: e.DISCORD_PUBLIC_KEY });
+  const githubOn = need('GitHub', { GITHUB_APP_ID: e.GITHUB_APP_ID, GITHUB_PRIVATE_KEY: e.GITHUB_PRIVATE_KEY, GITHUB_WEBHOOK_SECRET: e.GITHUB_WEBHOOK_SECRET });
+  const stripeOn = need('Stripe', { STRIPE_SECRET_KEY: e.STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: e.STRIPE_WEBHOOK_SECRET });
+  let privateKey = e.GITHUB_PRIVATE_KEY ?? '';
+  if (githubOn && !privateKey.includes('-----BEGIN')) {
+    if (!existsSync(privateKey)) pairs.push('GITHUB_PRIVATE_KEY: must be PEM text or the path of a PEM file');
+    else privateKey = readFileSync(privateKey, 'utf8');
+  }
+  if (pairs.length > 0) throw new ConfigError(`Invalid configuration:\n  ${pairs.join('\n  ')}`);
+  return {
+    port,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: path.resolve(e.UPKEEP_DATA_DIR ?? '.upkeep') },
+    redisUrl: e.REDIS_URL ?? null,
+    currency: e.CURRENCY ?? 'EUR',
+    adminToken: e.UPKEEP_ADMIN_TOKEN ?? null,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    slack: slackOn
+      ? {
+          signingSecret: e.SLACK_SIGNING_SECRET!,
+          botToken: e.SLACK_BOT_TOKEN ?? null,
+          oauth: slackOauth ? { clientId: e.SLACK_CLIENT_ID!, clientSecret: e.SLACK_CLIENT_SECRET!, stateSecret: e.SLACK_STATE_SECRET! } : null,
+          apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
+        }
+      : null,
+    discord: discordOn
+      ? { applicationId: e.DISCORD_APPLICATION_ID!, publicKey: e.DISCORD_PUBLIC_KEY!.toLowerCase(), botToken: e.DISCORD_BOT_TOKEN ?? null, apiUrl: e.DISCORD_API_URL ?? 'https://discord.com/api' }
+      : null,
+    github: githubOn ? { appId: e.GITHUB_APP_ID!, privateKey, webhookSecret: e.GITHUB_WEBHOOK_SECRET!, apiUrl: e.GITHUB_API_URL ?? 'https://api.github.com' } : null,
+    stripe: stripeOn ? { secretKey: e.STRIPE_SECRET_KEY!, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiUrl: e.STRIPE_API_URL ?? null } : null,
+  };
+}

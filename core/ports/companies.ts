@@ -1,0 +1,60 @@
+import type { AllocationLine } from '../allocation.ts';
+import type { PackageId } from '../packages.ts';
+
+export type Visibility = 'anonymous' | 'identifiable';
+export type Role = 'admin' | 'member';
+
+/** Who acts: a user of a chat workspace (or the operator CLI). */
+export interface Actor {
+  /** Platform user reference, e.g. `slack:U0123`. */
+  readonly userRef: string;
+  /** The verified workspace the request came from, e.g. `slack:T0123`; never typed by the user. */
+  readonly workspace: string;
+}
+
+export interface Company {
+  readonly id: string;
+  readonly name: string;
+  readonly workspace: string;
+  /** Monthly budget in minor units of `currency`, null until an admin sets it. */
+  readonly budget: number | null;
+  readonly currency: string;
+  readonly visibility: Visibility;
+  readonly createdAt: Date;
+}
+
+export interface StandingAllocation {
+  readonly lines: readonly AllocationLine[];
+  readonly createdAt: Date;
+  readonly createdBy: string;
+}
+
+/** Persistence of companies and their choices. Implemented in prisma/. */
+export interface CompanyStore {
+  findByWorkspace(workspace: string): Promise<Company | null>;
+  findById(id: string): Promise<Company | null>;
+  /** Creates the company with `adminRef` as its first admin; null when the workspace already has one. */
+  create(input: { name: string; workspace: string; currency: string; adminRef: string }): Promise<Company | null>;
+  /** Explicit role; users of the workspace without one are plain members. */
+  roleOf(companyId: string, userRef: string): Promise<Role | null>;
+  setRole(companyId: string, userRef: string, role: Role): Promise<void>;
+  setBudget(companyId: string, budget: number): Promise<void>;
+  setVisibility(companyId: string, visibility: Visibility): Promise<void>;
+
+  dependencies(companyId: string): Promise<PackageId[]>;
+  /** Returns the packages that were not already declared. */
+  addDependencies(companyId: string, packages: readonly PackageId[]): Promise<PackageId[]>;
+  /** Returns the packages that were declared and are now removed. */
+  removeDependencies(companyId: string, packages: readonly PackageId[]): Promise<PackageId[]>;
+  ownedPackages(companyId: string): Promise<PackageId[]>;
+  addOwned(companyId: string, packages: readonly PackageId[]): Promise<PackageId[]>;
+  removeOwned(companyId: string, packages: readonly PackageId[]): Promise<PackageId[]>;
+
+  standingAllocation(companyId: string): Promise<StandingAllocation | null>;
+  /** Appends a new allocation version; earlier ones are kept as history. */
+  saveAllocation(companyId: string, lines: readonly AllocationLine[], createdBy: string): Promise<void>;
+
+  /** Stores a token hash for the company, revoking earlier ones. */
+  replaceToken(companyId: string, tokenHash: string, createdBy: string): Promise<void>;
+  findByTokenHash(tokenHash: string): Promise<Company | null>;
+}

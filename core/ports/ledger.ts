@@ -1,0 +1,34 @@
+import type { LedgerTransaction } from '../ledger.ts';
+import type { Period } from '../period.ts';
+import type { PackageId } from '../packages.ts';
+
+export interface PeriodState {
+  readonly period: Period;
+  readonly status: 'closing' | 'closed';
+  readonly startedAt: Date;
+  readonly closedAt: Date | null;
+}
+
+/** Everything a close plans from, frozen when the close began. */
+export interface CloseSnapshot {
+  readonly companies: { companyId: string; budget: number; allocation: { package: PackageId; points: number }[] }[];
+  readonly maintainers: ReadonlyMap<PackageId, { login: string; share: number }[]>;
+  readonly escrowLots: { package: PackageId; companyId: string; originPeriod: Period; amount: number }[];
+}
+
+/** Persistence of periods and the ledger. Implemented in prisma/. */
+export interface LedgerStore {
+  period(period: Period): Promise<PeriodState | null>;
+  /**
+   * Starts the close of `period` if nobody has: freezes the standing allocations, budgets and
+   * maintainer shares. Idempotent and safe when several closers race.
+   */
+  beginClose(period: Period, at: Date): Promise<PeriodState>;
+  snapshot(period: Period): Promise<CloseSnapshot>;
+  /** Writes transactions whose key is new; returns how many were new. Never duplicates. */
+  append(transactions: readonly LedgerTransaction[]): Promise<number>;
+  finishClose(period: Period, at: Date): Promise<PeriodState>;
+  /** Transactions touching any of the company's accounts (optionally in one period). */
+  companyTransactions(companyId: string, period?: Period): Promise<LedgerTransaction[]>;
+  closedPeriods(): Promise<PeriodState[]>;
+}

@@ -1,0 +1,69 @@
+import { DomainError } from '../errors.ts';
+import { planPeriodClose, summarisePlan, type PlanSummary } from '../month-end.ts';
+import { comparePeriods, periodOf, type Period } from '../period.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { LedgerStore } from '../ports/ledger.ts';
+
+/** Transactions handed to the store at a time; also the progress granularity. */
+const CHUNK = 5_000;
+
+export interface CloseReport {
+  period: Period;
+  /** False when the period was already closed: nothing was written. */
+  closedNow: boolean;
+  companies: number;
+  planned: number;
+  /** Transactions this run wrote (0 on a repeat; less than planned when resuming a crashed close). */
+  written: number;
+  summary: PlanSummary | null;
+}
+
+/**
+ * Closes a period: freezes the standing allocations, plans every movement (core/month-end.ts)
+ * and appends them to the ledger. Idempotent: a second run, or a racing one, writes nothing
+ * new; a run that died halfway is completed by the next one from the same snapshot.
+ * The current month may be closed early; a future one may not.
+ */
+export async function closePeriod({
+  ledger,
+  clock,
+  period,
+  onProgress,
+}: {
+  ledger: LedgerStore;
+  clock: Clock;
+  period: Period;
+  onProgress?: (done: number, total: number) => void;
+}): Promise<CloseReport> {
+  const now = clock.now();
+  if (comparePeriods(period, periodOf(now)) > 0) {
+    throw new DomainError('period_in_future', `${period} has not started yet; the latest period that can be closed is ${periodOf(now)}.`, { period });
+  }
+  const existing = await ledger.period(period);
+  if (existing?.status === 'closed') {
+    return { period, closedNow: false, companies: 0, planned: 0, written: 0, summary: null };
+  }
+  // Escrow lots carry from one close to the next, so months close in order.
+  const later = (await ledger.closedPeriods()).filter((p) => comparePeriods(p.period, period) > 0);
+  if (!existing && later.length > 0) {
+    throw new DomainError('period_closed', `${period} can no longer be closed: ${later[later.length - 1]!.period} is already closed, and months close in order.`, { period });
+  }
+  await ledger.beginClose(period, now);
+  const snapshot = await ledger.snapshot(period);
+  const plan = planPeriodClose({ period, ...snapshot });
+  let written = 0;
+  for (let i = 0; i < plan.length; i += CHUNK) {
+    written += await ledger.append(plan.slice(i, i + CHUNK));
+    onProgress?.(Math.min(i + CHUNK, plan.length), plan.length);
+  }
+  if (plan.length === 0) onProgress?.(0, 0);
+  const state = await ledger.finishClose(period, clock.now());
+  return {
+    period,
+    closedNow: state.status === 'closed',
+    companies: snapshot.companies.length,
+    planned: plan.length,
+    written,
+    summary: summarisePlan(plan),
+  };
+}

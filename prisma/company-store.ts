@@ -1,0 +1,200 @@
+// CompanyStore on PostgreSQL (or PGlite) through the generated Prisma client.
+import type { AllocationLine } from '../core/allocation.ts';
+import type { PackageId } from '../core/packages.ts';
+import type { Company, CompanyStore, Role, StandingAllocation, Visibility } from '../core/ports/companies.ts';
+import type { PrismaClient } from './generated/client.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type CompanyRow = {
+  id: string;
+  name: string;
+  workspace: string;
+  budget: bigint | null;
+  currency: string;
+  visibility: string;
+  createdAt: Date;
+};
+
+/** A BIGINT column as a number; refuses values a JS number cannot hold exactly. */
+export function toSafeNumber(value: bigint, what: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`${what} ${value} is beyond the safe integer range`);
+  return n;
+}
+
+/** A number for a BIGINT column; refuses fractions and unsafe integers (they would round silently). */
+export function toBigInt(value: number, what: string): bigint {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be a safe integer, got ${value}`);
+  return BigInt(value);
+}
+
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function toCompany(row: CompanyRow): Company {
+  return {
+    id: row.id,
+    name: row.name,
+    workspace: row.workspace,
+    budget: row.budget === null ? null : toSafeNumber(row.budget, 'budget'),
+    currency: row.currency,
+    visibility: row.visibility as Visibility,
+    createdAt: row.createdAt,
+  };
+}
+
+export class PrismaCompanyStore implements CompanyStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async findByWorkspace(workspace: string): Promise<Company | null> {
+    const row = await this.prisma.company.findUnique({ where: { workspace } });
+    return row && toCompany(row);
+  }
+
+  async findById(id: string): Promise<Company | null> {
+    // The column is a UUID: anything else would be a database error, not "not found".
+    if (!UUID.test(id)) return null;
+    const row = await this.prisma.company.findUnique({ where: { id } });
+    return row && toCompany(row);
+  }
+
+  async create(input: { name: string; workspace: string; currency: string; adminRef: string }): Promise<Company | null> {
+    return this.prisma.$transaction(async (tx) => {
+      // ON CONFLICT DO NOTHING: a concurrent setup in the same workspace yields no row instead of aborting.
+      const [row] = await tx.company.createManyAndReturn({
+        data: [{ name: input.name, workspace: input.workspace, currency: input.currency }],
+        skipDuplicates: true,
+      });
+      if (!row) return null;
+      await tx.member.create({ data: { companyId: row.id, userRef: input.adminRef, role: 'admin' } });
+      return toCompany(row);
+    });
+  }
+
+  async roleOf(companyId: string, userRef: string): Promise<Role | null> {
+    if (!UUID.test(companyId)) return null;
+    const row = await this.prisma.member.findUnique({ where: { companyId_userRef: { companyId, userRef } } });
+    return (row?.role as Role | undefined) ?? null;
+  }
+
+  async setRole(companyId: string, userRef: string, role: Role): Promise<void> {
+    await this.prisma.member.upsert({
+      where: { companyId_userRef: { companyId, userRef } },
+      create: { companyId, userRef, role },
+      update: { role },
+    });
+  }
+
+  async setBudget(companyId: string, budget: number): Promise<void> {
+    await this.prisma.company.update({ where: { id: companyId }, data: { budget: toBigInt(budget, 'budget') } });
+  }
+
+  async setVisibility(companyId: string, visibility: Visibility): Promise<void> {
+    await this.prisma.company.update({ where: { id: companyId }, data: { visibility } });
+  }
+
+  async dependencies(companyId: string): Promise<PackageId[]> {
+    const rows = await this.prisma.dependency.findMany({ where: { companyId }, select: { packageId: true } });
+    return rows.map((r) => r.packageId as PackageId).sort(byString);
+  }
+
+  async addDependencies(companyId: string, packages: readonly PackageId[]): Promise<PackageId[]> {
+    if (packages.length === 0) return [];
+    const rows = await this.prisma.dependency.createManyAndReturn({
+      data: unique(packages).map((packageId) => ({ companyId, packageId })),
+      skipDuplicates: true,
+      select: { packageId: true },
+    });
+    return rows.map((r) => r.packageId as PackageId).sort(byString);
+  }
+
+  async removeDependencies(companyId: string, packages: readonly PackageId[]): Promise<PackageId[]> {
+    if (packages.length === 0) return [];
+    const where = { companyId, packageId: { in: unique(packages) } };
+    const [present] = await this.prisma.$transaction([
+      this.prisma.dependency.findMany({ where, select: { packageId: true } }),
+      this.prisma.dependency.deleteMany({ where }),
+    ]);
+    return present.map((r) => r.packageId as PackageId).sort(byString);
+  }
+
+  async ownedPackages(companyId: string): Promise<PackageId[]> {
+    const rows = await this.prisma.ownedPackage.findMany({ where: { companyId }, select: { packageId: true } });
+    return rows.map((r) => r.packageId as PackageId).sort(byString);
+  }
+
+  async addOwned(companyId: string, packages: readonly PackageId[]): Promise<PackageId[]> {
+    if (packages.length === 0) return [];
+    const rows = await this.prisma.ownedPackage.createManyAndReturn({
+      data: unique(packages).map((packageId) => ({ companyId, packageId })),
+      skipDuplicates: true,
+      select: { packageId: true },
+    });
+    return rows.map((r) => r.packageId as PackageId).sort(byString);
+  }
+
+  async removeOwned(companyId: string, packages: readonly PackageId[]): Promise<PackageId[]> {
+    if (packages.length === 0) return [];
+    const where = { companyId, packageId: { in: unique(packages) } };
+    const [present] = await this.prisma.$transaction([
+      this.prisma.ownedPackage.findMany({ where, select: { packageId: true } }),
+      this.prisma.ownedPackage.deleteMany({ where }),
+    ]);
+    return present.map((r) => r.packageId as PackageId).sort(byString);
+  }
+
+  async standingAllocation(companyId: string): Promise<StandingAllocation | null> {
+    const row = await this.prisma.allocation.findFirst({
+      where: { companyId },
+      orderBy: { id: 'desc' },
+      include: { lines: true },
+    });
+    return row && toStanding(row);
+  }
+
+  /** Every allocation version, newest first (the first is the standing one). */
+  async allocationHistory(companyId: string, limit = 50): Promise<StandingAllocation[]> {
+    const rows = await this.prisma.allocation.findMany({
+      where: { companyId },
+      orderBy: { id: 'desc' },
+      take: limit,
+      include: { lines: true },
+    });
+    return rows.map(toStanding);
+  }
+
+  async saveAllocation(companyId: string, lines: readonly AllocationLine[], createdBy: string): Promise<void> {
+    // One statement: the version and its lines appear together or not at all.
+    await this.prisma.allocation.create({
+      data: {
+        companyId,
+        createdBy,
+        lines: { createMany: { data: lines.map((l) => ({ packageId: l.package, points: l.points })) } },
+      },
+    });
+  }
+
+  async replaceToken(companyId: string, tokenHash: string, createdBy: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await tx.apiToken.updateMany({ where: { companyId, revokedAt: null }, data: { revokedAt: new Date() } });
+      await tx.apiToken.create({ data: { companyId, hash: tokenHash, createdBy } });
+    });
+  }
+
+  async findByTokenHash(tokenHash: string): Promise<Company | null> {
+    const row = await this.prisma.apiToken.findUnique({ where: { hash: tokenHash }, include: { company: true } });
+    if (!row) return null;
+    return toCompany(row.company);
+  }
+}
+
+function toStanding(row: { createdAt: Date; createdBy: string; lines: { packageId: string; points: number }[] }): StandingAllocation {
+  return {
+    createdAt: row.createdAt,
+    createdBy: row.createdBy,
+    // Code-unit order, as the close sorts (a database collation might order differently).
+    lines: row.lines.map((l) => ({ package: l.packageId as PackageId, points: l.points })).sort((a, b) => byString(a.package, b.package)),
+  };
+}
+
+const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
