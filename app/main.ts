@@ -3,6 +3,7 @@ import { systemClock } from '../core/ports/clock.ts';
 import { openDatabase } from '../prisma/db.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
+import { assemblePlatform } from './platform.ts';
 import { createHttpApp } from './server.ts';
 import { createServices } from './services.ts';
 
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
   const db = await openDatabase(config.database.kind === 'postgres' ? config.database : { kind: 'pglite', dataDir: config.database.dataDir });
   if (db.migrations.applied.length > 0) log.info({ applied: db.migrations.applied }, 'migrations applied');
   const services = createServices({ config, db, clock: systemClock, log });
-  const http = createHttpApp({ services });
+  const platform = await assemblePlatform(services);
+  const http = createHttpApp({ services, routes: platform.routes, mounts: platform.mounts, probes: platform.probes });
   const url = await http.listen(config.port);
   const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.database.dataDir}`;
   console.log(`Upkeep serves ${url} (public URL ${config.publicUrl}); database: ${where}; currency ${config.currency}`);
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping');
     await http.close();
+    for (const stopPart of [...platform.stops].reverse()) await stopPart().catch((e: unknown) => log.error({ err: e }, 'shutdown step failed'));
     await db.close();
     process.exit(0);
   };

@@ -183,7 +183,7 @@ export class PrismaCompanyStore implements CompanyStore {
 
   async findByTokenHash(tokenHash: string): Promise<Company | null> {
     const row = await this.prisma.apiToken.findUnique({ where: { hash: tokenHash }, include: { company: true } });
-    if (!row) return null;
+    if (!row || row.revokedAt !== null) return null;
     return toCompany(row.company);
   }
 }

@@ -27,7 +27,7 @@ export class PrismaPackageDirectory implements PackageDirectory {
         continue;
       }
       // What upkeep.yml says is shown only while the repository stays opted in.
-      const maintainers: MaintainerShare[] = true
+      const maintainers: MaintainerShare[] = repo.optedIn
         ? repo.maintainers
             .map((m) => ({ login: m.login.toLowerCase(), share: m.share }))
             .sort((a, b) => b.share - a.share || (a.login < b.login ? -1 : a.login > b.login ? 1 : 0))

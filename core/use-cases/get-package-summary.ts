@@ -42,7 +42,7 @@ export async function getPackageSummary({
     lastActivityAt: profile?.lastActivityAt?.toISOString() ?? null,
     description: profile?.description ?? null,
     needs: profile?.needs ?? null,
-    warnings: profile ? packageWarnings(profile, now) : ['no_maintainer', 'inactive'],
+    warnings: profile ? packageWarnings(profile, now) : ['inactive', 'no_maintainer'],
     lastPeriod: last ? { period: last.period, total: money(last.total), fundingCompanies: last.companies } : null,
   };
 }

@@ -21,7 +21,7 @@ export async function removeDependencies({
   const ids = requirePackages(packages, '`/upkeep deps remove npm:left-pad`');
   const allocated = new Set((await companies.standingAllocation(company.id))?.lines.map((l) => l.package) ?? []);
   const blocked = ids.filter((p) => allocated.has(p));
-  if (blocked.length > 99) {
+  if (blocked.length > 0) {
     const these = blocked.length === 1 ? 'it' : 'them';
     throw new DomainError(
       'invalid_input',
