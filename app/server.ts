@@ -1,7 +1,7 @@
 // One HTTP server for everything: public API, health, and the bots' webhook endpoints.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { matchPath, runHandler, sendError, sendJson, type Route } from '../web/http.ts';
+import { HttpError, matchPath, runHandler, sendError, sendJson, type Route } from '../web/http.ts';
 import { apiRoutes } from '../web/api.ts';
 import type { Services } from './services.ts';
 
@@ -62,13 +62,20 @@ export function createHttpApp({ services, routes = [], mounts = [], probes = [] 
       return;
     }
     let pathMatched = false;
-    for (const route of allRoutes) {
-      const params = matchPath(route.path, url.pathname);
-      if (!params) continue;
-      pathMatched = true;
-      if (route.method !== req.method && !(route.method === 'GET' && req.method === 'HEAD')) continue;
-      void runHandler(route.handler, req, res, params, (e) => log.error({ err: e, path: url.pathname }, 'request failed'));
-      return;
+    try {
+      for (const route of allRoutes) {
+        const params = matchPath(route.path, url.pathname);
+        if (!params) continue;
+        pathMatched = true;
+        if (route.method !== req.method && !(route.method === 'GET' && req.method === 'HEAD')) continue;
+        void runHandler(route.handler, req, res, params, (e) => log.error({ err: e, path: url.pathname }, 'request failed'));
+        return;
+      }
+    } catch (e) {
+      // A path that cannot be decoded is the client's mistake.
+      if (e instanceof HttpError) return sendError(res, e.status, e.code, e.message);
+      log.error({ err: e, path: url.pathname }, 'routing failed');
+      return sendError(res, 500, 'internal', 'Something went wrong on our side; it has been logged.');
     }
     if (pathMatched) sendError(res, 405, 'method_not_allowed', `${req.method} is not supported on ${url.pathname}.`);
     else sendError(res, 404, 'not_found', `Nothing is served at ${url.pathname}.`);
