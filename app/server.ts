@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HttpError, matchPath, runHandler, sendError, sendJson, type Route } from '../web/http.ts';
 import { apiRoutes } from '../web/api.ts';
+import { openApiRoutes } from '../web/openapi.ts';
+import { widgetRoutes } from '../web/widget.ts';
 import type { Services } from './services.ts';
 
 /** A front-end that owns a path and its raw request (signature checks need the raw body). */
@@ -48,6 +50,8 @@ export function createHttpApp({ services, routes = [], mounts = [], probes = [] 
       },
     },
     ...apiRoutes(services),
+    ...openApiRoutes(services),
+    ...widgetRoutes(services),
     ...routes,
   ];
 
