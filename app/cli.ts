@@ -9,13 +9,20 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createServices, type Services } from './services.ts';
 import { issueOperatorToken } from './operator.ts';
+import { enqueueClose } from '../worker/cli.ts';
+import { closeBudgets, PAYMENT_COMMANDS, PAYMENTS_USAGE, reconciliationLines, runPaymentsCommand } from '../payments/operator-commands.ts';
 
 const USAGE = `Usage: npm run upkeep -- <command>
 
   migrate              apply database migrations
-  close <YYYY-MM>      close a month now: plan and write every movement (idempotent)
+  close <YYYY-MM>      enqueue the close of a month for the worker (idempotent)
+  close <YYYY-MM> --inline
+                       close it in this process, with a progress bar
   check                verify ledger invariants; exit 1 on any violation
   token <company>      issue a company API token (company id, name or workspace), shown once
+  discord:register [--guild <id>]
+                       register the Discord slash commands (globally, or in one server at once)
+${PAYMENTS_USAGE}
   help                 this text`;
 
 async function withServices<T>(config: Config, fn: (s: Services, db: Database) => Promise<T>): Promise<T> {
@@ -47,20 +54,26 @@ export async function runCli(argv: string[]): Promise<number> {
         return 0;
       });
     case 'close': {
-      const period = unwrap(parsePeriod(args[0] ?? ''));
+      const inline = args.includes('--inline');
+      const period = unwrap(parsePeriod(args.find((a) => a !== '--inline') ?? ''));
+      if (!inline) return withServices(config, (s) => enqueueClose(s, period));
       return withServices(config, async (s) => {
-        const report = await closePeriod({ ledger: s.ledger, clock: s.clock, period, onProgress: progressBar });
+        const report = await closePeriod({ ledger: s.ledger, clock: s.clock, period, onProgress: progressBar, budgets: closeBudgets(s) });
         if (!report.closedNow && report.planned === 0) {
           console.log(`${period} was already closed; nothing changed.`);
         } else {
           console.log(`${period} closed: ${report.companies} companies, ${report.planned} movements planned, ${report.written} written.`);
         }
+        for (const u of report.unfunded) console.log(`UNFUNDED company ${u.companyId}: budget charge failed (${u.reason}); its allocation is not funded for ${period}.`);
         return 0;
       });
     }
     case 'check':
       return withServices(config, async (s) => {
         const violations = await checkLedgerInvariants(s.db.prisma);
+        const differences = await reconciliationLines(s); // payments vs ledger
+        for (const d of differences) console.log(d);
+        if (differences.length > 0 && violations.length === 0) return 1;
         if (violations.length === 0) {
           console.log('Ledger OK: every invariant holds.');
           return 0;
@@ -78,6 +91,16 @@ export async function runCli(argv: string[]): Promise<number> {
         return 0;
       });
     }
+    case 'discord:register': {
+      const { registerFromCli } = await import('../bots/discord/register.ts');
+      return registerFromCli(config, args);
+    }
+    case PAYMENT_COMMANDS.find((c) => c === command) ?? '\0': // payments:list, refunds, payouts, charge...
+      return withServices(config, async (s) => {
+        const { code, lines } = await runPaymentsCommand(s, command!, args);
+        for (const l of lines) console.log(l);
+        return code;
+      });
     case undefined:
     case 'help':
     case '--help':

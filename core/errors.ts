@@ -41,6 +41,9 @@ export type DomainErrorCode =
   | 'wish_transition'
   | 'not_maintainer'
   | 'quote_missing'
+  // identity links (chat user ↔ GitHub login)
+  | 'link_expired'
+  | 'identity_mismatch'
   // payments
   | 'payment_failed'
   | 'payments_offline'

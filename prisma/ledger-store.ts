@@ -145,6 +145,24 @@ export class PrismaLedgerStore implements LedgerStore {
     return written;
   }
 
+  /**
+   * Drops companies whose budget charge failed from a closing period's snapshot: their
+   * allocation is not funded this period, and a resumed close plans without them. Refused once
+   * the period is closed, and for a company that already has a contribution in the period.
+   */
+  async excludeFromClose(period: Period, companyIds: readonly string[]): Promise<void> {
+    if (companyIds.length === 0) return;
+    await this.prisma.$executeRawUnsafe(
+      `DELETE FROM period_allocation pa
+       USING period p
+       WHERE pa.period_id = $1 AND p.id = pa.period_id AND p.status = 'closing'
+         AND pa.company_id = ANY($2::uuid[])
+         AND NOT EXISTS (SELECT 1 FROM ledger_transaction t WHERE t.key = 'close:' || $1 || ':contribution:' || pa.company_id::text)`,
+      period,
+      [...companyIds],
+    );
+  }
+
   async finishClose(period: Period, at: Date): Promise<PeriodState> {
     await this.prisma.$executeRawUnsafe("UPDATE period SET status = 'closed', closed_at = $2 WHERE id = $1 AND status = 'closing'", period, at);
     const state = await this.period(period);

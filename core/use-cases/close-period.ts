@@ -7,6 +7,18 @@ import type { LedgerStore } from '../ports/ledger.ts';
 /** Transactions handed to the store at a time; also the progress granularity. */
 const CHUNK = 5_000;
 
+/**
+ * Collects each company's budget before the close distributes it (Stripe off-session charges,
+ * or offline: recorded as owed). Idempotent per company and period; returns the companies
+ * whose money did not arrive: their allocation stays unfunded for the period.
+ */
+export interface BudgetCollector {
+  collect(period: Period, companies: readonly { companyId: string; budget: number }[]): Promise<{ unfunded: readonly { companyId: string; reason: string }[] }>;
+}
+
+/** A ledger that can drop unfunded companies from a close's frozen snapshot (so a resumed close plans the same). */
+type ClosingLedger = LedgerStore & { excludeFromClose?(period: Period, companyIds: readonly string[]): Promise<void> };
+
 export interface CloseReport {
   period: Period;
   /** False when the period was already closed: nothing was written. */
@@ -16,6 +28,8 @@ export interface CloseReport {
   /** Transactions this run wrote (0 on a repeat; less than planned when resuming a crashed close). */
   written: number;
   summary: PlanSummary | null;
+  /** Companies skipped by this run because their budget charge failed (see BudgetCollector). */
+  unfunded: { companyId: string; reason: string }[];
 }
 
 /**
@@ -29,11 +43,14 @@ export async function closePeriod({
   clock,
   period,
   onProgress,
+  budgets,
 }: {
-  ledger: LedgerStore;
+  ledger: ClosingLedger;
   clock: Clock;
   period: Period;
   onProgress?: (done: number, total: number) => void;
+  /** When given, budgets are collected first and companies whose charge failed are skipped. */
+  budgets?: BudgetCollector;
 }): Promise<CloseReport> {
   const now = clock.now();
   if (comparePeriods(period, periodOf(now)) > 0) {
@@ -41,7 +58,7 @@ export async function closePeriod({
   }
   const existing = await ledger.period(period);
   if (existing?.status === 'closed') {
-    return { period, closedNow: false, companies: 0, planned: 0, written: 0, summary: null };
+    return { period, closedNow: false, companies: 0, planned: 0, written: 0, summary: null, unfunded: [] };
   }
   // Escrow lots carry from one close to the next, so months close in order.
   const later = (await ledger.closedPeriods()).filter((p) => comparePeriods(p.period, period) > 0);
@@ -49,7 +66,16 @@ export async function closePeriod({
     throw new DomainError('period_closed', `${period} can no longer be closed: ${later[later.length - 1]!.period} is already closed, and months close in order.`, { period });
   }
   await ledger.beginClose(period, now);
-  const snapshot = await ledger.snapshot(period);
+  let snapshot = await ledger.snapshot(period);
+  let unfunded: { companyId: string; reason: string }[] = [];
+  if (budgets) {
+    unfunded = [...(await budgets.collect(period, snapshot.companies.map((c) => ({ companyId: c.companyId, budget: c.budget })))).unfunded];
+    if (unfunded.length > 0) {
+      const skip = new Set(unfunded.map((u) => u.companyId));
+      await ledger.excludeFromClose?.(period, [...skip]);
+      snapshot = { ...snapshot, companies: snapshot.companies.filter((c) => !skip.has(c.companyId)) };
+    }
+  }
   const plan = planPeriodClose({ period, ...snapshot });
   let written = 0;
   for (let i = 0; i < plan.length; i += CHUNK) {
@@ -65,5 +91,6 @@ export async function closePeriod({
     planned: plan.length,
     written,
     summary: summarisePlan(plan),
+    unfunded,
   };
 }

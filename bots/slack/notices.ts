@@ -1,0 +1,51 @@
+// Block Kit for notices posted to subscribed Slack channels (the worker calls renderNotice and
+// posts the result with chat.postMessage). Rich when the notice's data has the wish fields of
+// core/wish-notices.ts; the plain `text` otherwise, so a new kind never breaks delivery.
+import type { types } from '@slack/bolt';
+import { formatMoney, money } from '../../core/money.ts';
+import type { Notice } from '../../core/ports/notifications.ts';
+import { bar, context, esc, section } from './render.ts';
+
+type KnownBlock = types.KnownBlock;
+
+const TITLE: Record<Notice['kind'], string> = {
+  wish_progress: ':chart_with_upwards_trend: Wish progress',
+  wish_funded: ':tada: Wish funded',
+  wish_started: ':hammer_and_wrench: Work started',
+  wish_delivered: ':package: Wish delivered',
+  wish_quoted: ':memo: Wish quoted',
+  wish_requoted: ':memo: Wish re-quoted',
+  wish_expired: ':hourglass: Wish expired',
+  wish_cancelled: ':x: Wish cancelled',
+  month_end_summary: ':calendar: Month-end summary',
+};
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const int = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
+
+/** The message for one notice: `{ text, blocks }` for chat.postMessage (text is the notification fallback). */
+export function renderNotice(notice: Notice): { text: string; blocks: KnownBlock[] } {
+  const d = notice.data ?? {};
+  const title = TITLE[notice.kind] ?? ':bell: Upkeep';
+  const url = str(d.url);
+  const wishId = str(d.wishId);
+  const heading = wishId ? `*${title}* — ${url ? `<${url}|${esc(wishId)}>` : esc(wishId)}${str(d.title) ? ` “${esc(str(d.title)!)}”` : ''}` : `*${title}*`;
+  const blocks: KnownBlock[] = [section(`${heading}\n${esc(notice.text)}`)];
+
+  const quote = d.quote as { amount?: unknown; currency?: unknown } | null | undefined;
+  const quoteAmount = int(quote?.amount);
+  const currency = str(d.currency) ?? str(quote?.currency);
+  const paid = int(d.paid);
+  const percent = int(d.percent);
+  if (wishId && quoteAmount !== null && currency && paid !== null && percent !== null) {
+    blocks.push(
+      context(
+        `\`${bar(Math.min(percent, 100), 100, 20)}\` *${percent}%* · ${formatMoney(money(paid, currency))} of ${formatMoney(money(quoteAmount, currency))}${int(d.pledgers) !== null ? ` · ${int(d.pledgers)} pledgers` : ''}`,
+      ),
+    );
+  }
+  if (wishId && (notice.kind === 'wish_progress' || notice.kind === 'wish_quoted' || notice.kind === 'wish_requoted')) {
+    blocks.push(context(`Pledge from Slack: \`/upkeep pledge ${esc(wishId)} <amount>\``));
+  }
+  return { text: notice.text.slice(0, 3000), blocks };
+}

@@ -1,0 +1,68 @@
+import { DomainError } from '../../errors.ts';
+import type { Actor, CompanyStore } from '../../ports/companies.ts';
+import type { PaymentProvider, PaymentStore } from '../../ports/payments.ts';
+import { requireAdmin } from '../require-company.ts';
+
+/**
+ * A link where a company admin saves a payment method for the monthly budget charges (Stripe
+ * Checkout in setup mode), for `/upkeep billing` in Slack or the operator CLI. Offline: no link;
+ * budgets are recorded as owed at each close and settled by the operator.
+ * Pass `actor` for chat (admins only); the operator CLI passes `companyId` instead.
+ */
+export async function budgetSetupLink({
+  companies,
+  payments,
+  gateway,
+  actor,
+  companyId,
+  now,
+}: {
+  companies: CompanyStore;
+  payments: PaymentStore;
+  gateway: PaymentProvider;
+  actor?: Actor;
+  companyId?: string;
+  now: Date;
+}): Promise<{ url: string | null; offline: boolean; companyName: string }> {
+  const company = actor ? await requireAdmin({ companies, actor }) : await companies.findById(companyId ?? '');
+  if (!company) {
+    throw new DomainError('company_not_found', `No company ${companyId ?? ''}.`, { companyId });
+  }
+  if (gateway.mode === 'offline') return { url: null, offline: true, companyName: company.name };
+  const billing = await payments.billing(company.id);
+  // A fresh session each time (they expire); the key only guards a double click within a minute.
+  const attempt = Math.floor(now.getTime() / 60_000);
+  const started = await gateway.startBudgetSetup({
+    companyId: company.id,
+    companyName: company.name,
+    customerId: billing?.customerId ?? null,
+    currency: company.currency,
+    idempotencyKey: `setup:${company.id}:${attempt}`,
+  });
+  if (started.customerId && started.customerId !== billing?.customerId) await payments.saveBilling(company.id, { customerId: started.customerId });
+  return { url: started.url, offline: false, companyName: company.name };
+}
+
+/**
+ * A company finished the setup Checkout (`checkout.session.completed` in setup mode): its
+ * payment method is saved for off-session budget charges. Idempotent.
+ */
+export async function completeBudgetSetup({
+  payments,
+  gateway,
+  companyId,
+  customerId,
+  setupIntentId,
+}: {
+  payments: PaymentStore;
+  gateway: PaymentProvider;
+  companyId: string;
+  customerId: string | null;
+  setupIntentId: string | null;
+}): Promise<{ saved: boolean }> {
+  if (!setupIntentId) return { saved: false };
+  const paymentMethodId = await gateway.setupPaymentMethod(setupIntentId);
+  if (!paymentMethodId) return { saved: false };
+  await payments.saveBilling(companyId, { paymentMethodId, ...(customerId ? { customerId } : {}) });
+  return { saved: true };
+}

@@ -1,0 +1,57 @@
+import { DomainError } from '../../errors.ts';
+import { accounts, transaction } from '../../ledger.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { LedgerStore } from '../../ports/ledger.ts';
+import type { NotificationOutbox } from '../../ports/notifications.ts';
+import type { WishStore } from '../../ports/wishes.ts';
+import { markPledgePaid, type WishChange, type WishId } from '../../wishlist.ts';
+import { publish } from './support.ts';
+
+/**
+ * Records that a pledge's money arrived (Stripe webhook, or an operator for offline pledges):
+ * the pledge becomes paid, and the ledger moves its amount from `external:<provider>` into
+ * the wish's escrow (`pledge_paid`, key `pledge:<id>:paid`). Idempotent: a second call changes
+ * nothing. The payment that reaches the quote funds the wish, exactly once.
+ *
+ * Example: pledge p1 of 5000 via Stripe → entries external:stripe −5000, wish:acme/ui#7 +5000.
+ */
+export async function confirmPledgePayment({
+  wishes,
+  ledger,
+  outbox,
+  clock,
+  wishId,
+  pledgeId,
+  provider,
+}: {
+  wishes: WishStore;
+  ledger: LedgerStore;
+  outbox: NotificationOutbox;
+  clock: Clock;
+  wishId: WishId;
+  pledgeId: string;
+  provider: 'stripe' | 'offline';
+}): Promise<WishChange & { newlyPaid: boolean }> {
+  let newlyPaid = false;
+  const change = await wishes.update(wishId, (w) => {
+    newlyPaid = w.pledges.some((p) => p.id === pledgeId && p.status === 'committed');
+    return markPledgePaid(w, pledgeId, clock.now());
+  });
+  const pledge = change.wish.pledges.find((p) => p.id === pledgeId);
+  if (!pledge) throw new DomainError('not_found', `No pledge ${pledgeId} on wish ${wishId}.`, { wishId, pledgeId });
+  // Appended even when the pledge was already paid: the key makes it a no-op, and it repairs
+  // a crash between the two writes.
+  await ledger.append([
+    transaction({
+      key: `pledge:${pledgeId}:paid`,
+      kind: 'pledge_paid',
+      memo: `Pledge ${pledgeId} to ${wishId} paid (${provider})`,
+      entries: [
+        { account: accounts.external(provider), amount: -pledge.amount },
+        { account: accounts.wish(wishId), amount: pledge.amount },
+      ],
+    }),
+  ]);
+  await publish(outbox, change);
+  return { ...change, newlyPaid };
+}

@@ -1,0 +1,68 @@
+import { DomainError, unwrap } from '../../errors.ts';
+import type { Money } from '../../money.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { NotificationOutbox } from '../../ports/notifications.ts';
+import type { PaymentGateway } from '../../ports/payments.ts';
+import type { WishStore } from '../../ports/wishes.ts';
+import { openWish as open, type Pledge, type Wish, type WishEvent, type WishId } from '../../wishlist.ts';
+import { publish, randomPledgeId } from './support.ts';
+
+/**
+ * Opens a wish from a GitHub issue (`/wish [amount]`). A commitment becomes the requester's
+ * first pledge (committed); when a payment gateway is given, its collection starts at once.
+ * Refused with `wish_exists` when the issue already is a wish.
+ */
+export async function openWish({
+  wishes,
+  outbox,
+  clock,
+  currency,
+  id,
+  title,
+  description,
+  requester,
+  commitment = null,
+  payments,
+  newId = randomPledgeId,
+}: {
+  wishes: WishStore;
+  outbox: NotificationOutbox;
+  clock: Clock;
+  /** The settlement currency (`CURRENCY`). */
+  currency: string;
+  id: WishId;
+  title: string;
+  description: string;
+  /** GitHub login of who wrote `/wish`. */
+  requester: string;
+  commitment?: Money | null;
+  payments?: PaymentGateway;
+  newId?: () => string;
+}): Promise<{ wish: Wish; events: readonly WishEvent[]; commitment: Pledge | null; checkoutUrl: string | null; offline: boolean }> {
+  if (commitment && commitment.currency !== currency) {
+    throw new DomainError('wrong_currency', `Wishes are funded in ${currency}; write the amount in ${currency}, e.g. \`/wish 50\`.`, {
+      expected: currency,
+      got: commitment.currency,
+    });
+  }
+  const change = unwrap(
+    open({ id, title, description, requester, currency, commitment: commitment?.amount ?? null, commitmentId: newId(), at: clock.now() }),
+  );
+  if (!(await wishes.create(change))) {
+    throw new DomainError('wish_exists', `This issue is already a wish (${id}); pledge with \`/pledge <amount>\`.`, { wishId: id });
+  }
+  await publish(outbox, change);
+  const pledge = change.wish.pledges[0] ?? null;
+  let checkoutUrl: string | null = null;
+  if (pledge && payments) {
+    const started = await payments.startPledgeCheckout({
+      pledgeId: pledge.id,
+      wishId: id,
+      amount: { amount: pledge.amount, currency },
+      pledger: pledge.pledger,
+      idempotencyKey: `pledge:${pledge.id}`,
+    });
+    checkoutUrl = started.url;
+  }
+  return { wish: change.wish, events: change.events, commitment: pledge, checkoutUrl, offline: payments ? payments.mode === 'offline' : true };
+}

@@ -1,0 +1,223 @@
+// Payment attempts, saved payment methods and payout accounts on PostgreSQL/PGlite. The unique
+// idempotency key of a payment row is what makes each money movement exactly-once here.
+import type { Period } from '../core/period.ts';
+import type { MaintainerPayoutAccount, NewPayment, Payment, PaymentKind, PaymentStatus, PaymentStore } from '../core/ports/payments.ts';
+import type { PrismaClient } from './generated/client.ts';
+
+type PaymentRow = Awaited<ReturnType<PrismaClient['payment']['findUnique']>> & {};
+
+function toNumber(v: bigint): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`amount ${v} exceeds the safe integer range`);
+  return n;
+}
+
+function toPayment(r: PaymentRow): Payment {
+  return {
+    id: r.id,
+    kind: r.kind as PaymentKind,
+    provider: r.provider as Payment['provider'],
+    status: r.status as PaymentStatus,
+    amount: toNumber(r.amount),
+    currency: r.currency,
+    idempotencyKey: r.idempotencyKey,
+    wishId: r.wishId,
+    pledgeId: r.pledgeId,
+    companyId: r.companyId,
+    period: r.period as Period | null,
+    login: r.login,
+    externalId: r.externalId,
+    url: r.url,
+    error: r.error,
+    attempts: r.attempts,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+export class PrismaPaymentStore implements PaymentStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async ensure(input: NewPayment): Promise<Payment> {
+    // ON CONFLICT keeps the first row: a retry or a racing caller gets the same payment.
+    await this.prisma.$executeRawUnsafe(
+      `INSERT INTO payment (id, kind, provider, status, amount, currency, idempotency_key, wish_id, pledge_id, company_id, period, login)
+       VALUES (gen_random_uuid(), $1, $2, 'pending', $3, $4, $5, $6, $7, $8::uuid, $9, $10)
+       ON CONFLICT (idempotency_key) DO NOTHING`,
+      input.kind,
+      input.provider,
+      BigInt(input.amount),
+      input.currency,
+      input.idempotencyKey,
+      input.wishId ?? null,
+      input.pledgeId ?? null,
+      input.companyId ?? null,
+      input.period ?? null,
+      input.login ?? null,
+    );
+    const row = await this.byKey(input.idempotencyKey);
+    if (!row) throw new Error(`payment ${input.idempotencyKey} vanished`);
+    return row;
+  }
+
+  async byKey(idempotencyKey: string): Promise<Payment | null> {
+    const r = await this.prisma.payment.findUnique({ where: { idempotencyKey } });
+    return r && toPayment(r);
+  }
+
+  async byId(id: string): Promise<Payment | null> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+    const r = await this.prisma.payment.findUnique({ where: { id } });
+    return r && toPayment(r);
+  }
+
+  async byExternalId(externalId: string): Promise<Payment | null> {
+    const r = await this.prisma.payment.findUnique({ where: { externalId } });
+    return r && toPayment(r);
+  }
+
+  async forPledge(pledgeId: string, kind: PaymentKind): Promise<Payment | null> {
+    const r = await this.prisma.payment.findFirst({ where: { pledgeId, kind }, orderBy: { createdAt: 'asc' } });
+    return r && toPayment(r);
+  }
+
+  async update(
+    id: string,
+    change: { status?: PaymentStatus; externalId?: string | null; url?: string | null; error?: string | null; attempt?: boolean },
+  ): Promise<Payment> {
+    const r = await this.prisma.payment.update({
+      where: { id },
+      data: {
+        ...(change.status !== undefined ? { status: change.status } : {}),
+        ...(change.externalId !== undefined ? { externalId: change.externalId } : {}),
+        ...(change.url !== undefined ? { url: change.url } : {}),
+        ...(change.error !== undefined ? { error: change.error } : {}),
+        ...(change.attempt ? { attempts: { increment: 1 } } : {}),
+        updatedAt: new Date(),
+      },
+    });
+    return toPayment(r);
+  }
+
+  async list(filter: { status?: PaymentStatus; kind?: PaymentKind; period?: Period; wishId?: string; login?: string } = {}): Promise<Payment[]> {
+    const rows = await this.prisma.payment.findMany({
+      where: {
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.kind ? { kind: filter.kind } : {}),
+        ...(filter.period ? { period: filter.period } : {}),
+        ...(filter.wishId ? { wishId: filter.wishId } : {}),
+        ...(filter.login ? { login: filter.login } : {}),
+      },
+      orderBy: [{ createdAt: 'asc' }, { idempotencyKey: 'asc' }],
+    });
+    return rows.map(toPayment);
+  }
+
+  async billing(companyId: string): Promise<{ customerId: string | null; paymentMethodId: string | null } | null> {
+    const r = await this.prisma.companyBilling.findUnique({ where: { companyId } });
+    return r && { customerId: r.customerId, paymentMethodId: r.paymentMethodId };
+  }
+
+  async saveBilling(companyId: string, billing: { customerId?: string | null; paymentMethodId?: string | null }): Promise<void> {
+    const data = {
+      ...(billing.customerId !== undefined ? { customerId: billing.customerId } : {}),
+      ...(billing.paymentMethodId !== undefined ? { paymentMethodId: billing.paymentMethodId } : {}),
+      updatedAt: new Date(),
+    };
+    await this.prisma.companyBilling.upsert({ where: { companyId }, create: { companyId, ...data }, update: data });
+  }
+
+  async maintainerAccount(login: string): Promise<MaintainerPayoutAccount | null> {
+    const r = await this.prisma.maintainerAccount.findUnique({ where: { login: login.toLowerCase() } });
+    return r && { login: r.login, accountId: r.accountId, payoutsEnabled: r.payoutsEnabled };
+  }
+
+  async saveMaintainerAccount(login: string, account: { accountId: string; payoutsEnabled?: boolean }): Promise<void> {
+    const data = { accountId: account.accountId, ...(account.payoutsEnabled !== undefined ? { payoutsEnabled: account.payoutsEnabled } : {}), updatedAt: new Date() };
+    await this.prisma.maintainerAccount.upsert({ where: { login: login.toLowerCase() }, create: { login: login.toLowerCase(), ...data }, update: data });
+  }
+
+  async setPayoutsEnabled(accountId: string, enabled: boolean): Promise<boolean> {
+    const n = await this.prisma.maintainerAccount.updateMany({ where: { accountId }, data: { payoutsEnabled: enabled, updatedAt: new Date() } });
+    return n.count > 0;
+  }
+
+  async maintainerBalances(): Promise<{ login: string; balance: number }[]> {
+    const rows = await this.prisma.$queryRawUnsafe<{ login: string; balance: bigint }[]>(
+      `SELECT a.login, SUM(e.amount)::bigint AS balance
+       FROM ledger_account a JOIN ledger_entry e ON e.account_key = a.key
+       WHERE a.kind = 'maintainer'
+       GROUP BY a.login HAVING SUM(e.amount) > 0
+       ORDER BY a.login`,
+    );
+    return rows.map((r) => ({ login: r.login, balance: toNumber(BigInt(r.balance)) }));
+  }
+}
+
+/** A difference between what Stripe reported (stored events) and the ledger. */
+export interface ReconciliationDifference {
+  check: string;
+  detail: string;
+}
+
+/**
+ * Compares stored Stripe events and payment rows with the ledger: every paid pledge Stripe
+ * reported has its `pledge_paid` transaction with the same amount, every pledge credited as
+ * paid by Stripe has its event, every succeeded refund/payout is in the ledger and vice versa.
+ */
+export async function reconcilePayments(prisma: PrismaClient): Promise<ReconciliationDifference[]> {
+  const checks: { name: string; sql: string }[] = [
+    {
+      name: 'Stripe reported a paid pledge the ledger does not show',
+      sql: `SELECT 'event ' || i.external_id || ': pledge ' || (i.payload->'metadata'->>'pledgeId') || ' paid '
+                   || (i.payload->>'amount_total') || ', ledger ' || COALESCE(le.amount::text, 'nothing') AS detail
+            FROM inbound_event i
+            LEFT JOIN ledger_transaction t ON t.key = 'pledge:' || (i.payload->'metadata'->>'pledgeId') || ':paid'
+            LEFT JOIN ledger_entry le ON le.transaction_id = t.id AND le.account_key LIKE 'wish:%'
+            WHERE i.source = 'stripe' AND i.kind = 'checkout.session.completed'
+              AND i.payload->'metadata'->>'kind' = 'pledge' AND i.payload->>'payment_status' = 'paid'
+              AND (le.amount IS NULL OR le.amount <> (i.payload->>'amount_total')::bigint)`,
+    },
+    {
+      name: 'ledger credits a Stripe pledge payment without a Stripe event',
+      sql: `SELECT t.key || ' credits ' || le.amount::text || ' with no checkout.session.completed event' AS detail
+            FROM ledger_transaction t
+            JOIN ledger_entry le ON le.transaction_id = t.id AND le.account_key = 'external:stripe'
+            WHERE t.kind = 'pledge_paid'
+              AND NOT EXISTS (
+                SELECT 1 FROM inbound_event i
+                WHERE i.source = 'stripe' AND i.kind = 'checkout.session.completed'
+                  AND t.key = 'pledge:' || (i.payload->'metadata'->>'pledgeId') || ':paid')`,
+    },
+    {
+      name: 'succeeded payment missing from the ledger',
+      sql: `SELECT p.kind || ' ' || p.idempotency_key || ' (' || p.provider || ', ' || p.amount::text || ') has no ledger transaction' AS detail
+            FROM payment p
+            WHERE p.status = 'succeeded' AND p.kind IN ('refund', 'payout')
+              AND NOT EXISTS (SELECT 1 FROM ledger_transaction t WHERE t.key = p.idempotency_key)`,
+    },
+    {
+      name: 'ledger refund or payout without a succeeded payment',
+      sql: `SELECT t.key || ' (' || t.kind || ') has no succeeded payment' AS detail
+            FROM ledger_transaction t
+            WHERE t.kind IN ('pledge_refund', 'payout')
+              AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.idempotency_key = t.key AND p.status = 'succeeded')`,
+    },
+    {
+      name: 'Stripe refunded a charge Upkeep did not refund',
+      sql: `SELECT 'event ' || i.external_id || ': charge ' || (i.payload->>'id') || ' refunded ' || (i.payload->>'amount_refunded')
+                   || ' for pledge ' || COALESCE(i.payload->'metadata'->>'pledgeId', '?') AS detail
+            FROM inbound_event i
+            WHERE i.source = 'stripe' AND i.kind = 'charge.refunded'
+              AND NOT EXISTS (
+                SELECT 1 FROM payment p
+                WHERE p.kind = 'refund' AND p.status = 'succeeded' AND p.pledge_id = i.payload->'metadata'->>'pledgeId')`,
+    },
+  ];
+  const out: ReconciliationDifference[] = [];
+  for (const c of checks) {
+    const rows = await prisma.$queryRawUnsafe<{ detail: string }[]>(c.sql);
+    for (const r of rows) out.push({ check: c.name, detail: r.detail });
+  }
+  return out;
+}

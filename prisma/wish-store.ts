@@ -1,0 +1,176 @@
+// WishStore on PostgreSQL/PGlite. The core's Wish value is stored whole as JSON in `state`,
+// with the columns queries need (status, deadline, title). Every change locks the row with
+// SELECT … FOR UPDATE inside one transaction that also appends the wish_event rows, so
+// concurrent pledges and payments apply one after the other and `funded` happens once.
+import { DomainError } from '../core/errors.ts';
+import type { Result } from '../core/errors.ts';
+import type { WishStore } from '../core/ports/wishes.ts';
+import { wishIdParts, type RepoId, type Wish, type WishChange, type WishEvent, type WishId } from '../core/wishlist.ts';
+import type { PrismaClient } from './generated/client.ts';
+
+type Sql = Pick<PrismaClient, '$queryRawUnsafe' | '$executeRawUnsafe'>;
+
+/** Long enough for 200 pledgers queueing on one row lock through a pool of 10 connections. */
+const TX_OPTIONS = { maxWait: 60_000, timeout: 60_000 } as const;
+
+// ---------------------------------------------------------------------------------------
+// JSON codec: dates travel as ISO strings and are revived on the way back.
+
+const date = (v: unknown): Date => new Date(v as string);
+const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string));
+
+type Json = Record<string, unknown>;
+
+/** Rebuilds a Wish from its stored JSON. */
+export function reviveWish(raw: unknown): Wish {
+  const j = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Json;
+  const spec = j.spec as Json | null;
+  const reviveQuote = (q: Json) => ({ ...q, at: date(q.at) });
+  return {
+    ...(j as unknown as Wish),
+    spec: spec ? ({ ...spec, at: date(spec.at) } as unknown as Wish['spec']) : null,
+    quote: j.quote ? (reviveQuote(j.quote as Json) as unknown as Wish['quote']) : null,
+    quoteHistory: ((j.quoteHistory as Json[]) ?? []).map(reviveQuote) as unknown as Wish['quoteHistory'],
+    pledges: ((j.pledges as Json[]) ?? []).map((p) => ({ ...p, createdAt: date(p.createdAt) })) as unknown as Wish['pledges'],
+    log: ((j.log as Json[]) ?? []).map((l) => ({ ...l, at: date(l.at) })) as unknown as Wish['log'],
+    deadline: dateOrNull(j.deadline),
+    createdAt: date(j.createdAt),
+    fundedAt: dateOrNull(j.fundedAt),
+    startedAt: dateOrNull(j.startedAt),
+    deliveredAt: dateOrNull(j.deliveredAt),
+    cancelledAt: dateOrNull(j.cancelledAt),
+    expiredAt: dateOrNull(j.expiredAt),
+  };
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+async function appendEvents(db: Sql, events: readonly WishEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.$executeRawUnsafe(
+    `INSERT INTO wish_event (wish_id, type, payload, at)
+     SELECT w, t, p::jsonb, a::timestamp FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(w, t, p, a)`,
+    events.map((e) => e.wishId),
+    events.map((e) => e.type),
+    events.map((e) => JSON.stringify(e)),
+    events.map((e) => e.at.toISOString()),
+  );
+}
+
+export class PrismaWishStore implements WishStore {
+  private readonly listeners = new Set<(change: WishChange) => void>();
+
+  constructor(private readonly prisma: PrismaClient) {}
+
+  onChange(listener: (change: WishChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(change: WishChange): void {
+    for (const l of this.listeners) {
+      try {
+        l(change);
+      } catch {
+        // A listener's failure never undoes or fails a committed change.
+      }
+    }
+  }
+
+  async get(id: WishId): Promise<Wish | null> {
+    const rows = await this.prisma.$queryRawUnsafe<{ state: unknown }[]>('SELECT state FROM wish WHERE id = $1', id);
+    return rows[0] ? reviveWish(rows[0].state) : null;
+  }
+
+  async create(change: WishChange): Promise<boolean> {
+    const w = change.wish;
+    const { repoId, number } = wishIdParts(w.id);
+    const created = await this.prisma.$transaction(async (tx) => {
+      const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(
+        `INSERT INTO wish (id, repository_id, issue_number, status, title, state, deadline, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::timestamp, $8::timestamp, $8::timestamp)
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id`,
+        w.id,
+        repoId,
+        number,
+        w.status,
+        w.title,
+        JSON.stringify(w),
+        iso(w.deadline),
+        w.createdAt.toISOString(),
+      );
+      if (inserted.length === 0) return false;
+      await appendEvents(tx, change.events);
+      return true;
+    }, TX_OPTIONS);
+    if (created) this.notify(change);
+    return created;
+  }
+
+  async update(id: WishId, transition: (wish: Wish) => Result<WishChange>): Promise<WishChange> {
+    let written = false;
+    const change = await this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRawUnsafe<{ state: unknown }[]>('SELECT state FROM wish WHERE id = $1 FOR UPDATE', id);
+      if (!rows[0]) throw wishNotFound(id);
+      const current = reviveWish(rows[0].state);
+      const result = transition(current);
+      if (!result.ok) throw result.error;
+      const { wish, events } = result.value;
+      if (events.length === 0 && wish === current) return result.value;
+      await tx.$executeRawUnsafe(
+        `UPDATE wish SET state = $2::jsonb, status = $3, title = $4, deadline = $5::timestamp,
+                version = version + 1, updated_at = $6::timestamp
+         WHERE id = $1`,
+        id,
+        JSON.stringify(wish),
+        wish.status,
+        wish.title,
+        iso(wish.deadline),
+        new Date().toISOString(),
+      );
+      await appendEvents(tx, events);
+      written = true;
+      return result.value;
+    }, TX_OPTIONS);
+    if (written) this.notify(change);
+    return change;
+  }
+
+  async listByRepository(repo: RepoId): Promise<Wish[]> {
+    const rows = await this.prisma.$queryRawUnsafe<{ state: unknown }[]>(
+      'SELECT state FROM wish WHERE repository_id = $1 ORDER BY created_at DESC, issue_number DESC',
+      repo,
+    );
+    return rows.map((r) => reviveWish(r.state));
+  }
+
+  async expiring(now: Date): Promise<WishId[]> {
+    const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
+      "SELECT id FROM wish WHERE status = 'quoted' AND deadline IS NOT NULL AND deadline <= $1::timestamp ORDER BY deadline, id",
+      now.toISOString(),
+    );
+    return rows.map((r) => r.id as WishId);
+  }
+
+  async statusCommentId(id: WishId): Promise<number | null> {
+    const rows = await this.prisma.$queryRawUnsafe<{ status_comment_id: bigint | number | string | null }[]>(
+      'SELECT status_comment_id FROM wish WHERE id = $1',
+      id,
+    );
+    const v = rows[0]?.status_comment_id;
+    return v === null || v === undefined ? null : Number(v);
+  }
+
+  async setStatusCommentId(id: WishId, commentId: number | null): Promise<void> {
+    await this.prisma.$executeRawUnsafe(
+      'UPDATE wish SET status_comment_id = $2::bigint WHERE id = $1',
+      id,
+      commentId === null ? null : String(commentId),
+    );
+  }
+}
+
+function wishNotFound(id: WishId): DomainError {
+  return new DomainError('wish_not_found', `There is no wish for ${id}; open one with \`/wish\` in a comment on the issue.`, { wishId: id });
+}

@@ -1,0 +1,3 @@
+import { crashScenario } from './worker-crash.ts';
+
+crashScenario('redis');

@@ -1,0 +1,191 @@
+// Job definitions: a name, the queue it runs on, a zod schema for its payload and a handler
+// that calls core use-cases. Handlers may run more than once for one job (retries, a worker
+// killed mid-way, a stalled lock): every effect is guarded by a database uniqueness
+// constraint (period id, ledger transaction key, notification key), never by the queue.
+import type { Job, JobsOptions } from 'bullmq';
+import { z } from 'zod';
+import { parsePeriod, periodOf, addMonths, type Period } from '../core/period.ts';
+import { closePeriod } from '../core/use-cases/close-period.ts';
+import { budgetCollector } from '../core/use-cases/payments/collect-budgets.ts';
+import { refundWishPledges } from '../core/use-cases/payments/refund-wish-pledges.ts';
+import { sendPayouts } from '../core/use-cases/payments/send-payouts.ts';
+import { expireWishes } from '../core/use-cases/wishes/expire-wishes.ts';
+import type { WishId } from '../core/wishlist.ts';
+import type { Logger } from '../app/logger.ts';
+import type { Services } from '../app/services.ts';
+import { deliverNotification, sweepPendingNotifications, type Deliverers } from './notifications.ts';
+
+export const QUEUE_NAMES = ['periods', 'maintenance', 'notifications'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface JobContext {
+  services: Services;
+  job: Job;
+  log: Logger;
+  /** Adds another job (e.g. follow-ups of a close); deduplicated by `jobId` while it exists. */
+  enqueue(name: JobName, data: unknown, opts?: JobsOptions): Promise<void>;
+  deliverers: Deliverers;
+  /** Enqueues delivery jobs for notification rows (ids). */
+  deliver(ids: readonly bigint[]): Promise<void>;
+}
+
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  readonly name: string;
+  readonly queue: QueueName;
+  readonly schema: S;
+  /** Defaults for every job of this kind (attempts, back-off). */
+  readonly options?: JobsOptions;
+  handler(data: z.infer<S>, ctx: JobContext): Promise<unknown>;
+}
+
+const define = <S extends z.ZodType>(d: JobDefinition<S>): JobDefinition<S> => d;
+
+const periodSchema = z.string().transform((s, ctx) => {
+  const r = parsePeriod(s);
+  if (!r.ok) {
+    ctx.addIssue({ code: 'custom', message: r.error.userMessage });
+    return z.NEVER;
+  }
+  return r.value;
+});
+
+/** The period a scheduled close (fired at 00:00 UTC on the 1st) closes: the month before. */
+export const previousPeriod = (now: Date): Period => addMonths(periodOf(now), -1);
+
+/** Job id of the close of a period: BullMQ ids must not contain `:`. */
+export const closeJobId = (period: Period): string => `close-${period}`;
+
+export const closePeriodJob = define({
+  name: 'close-period',
+  queue: 'periods',
+  // Without a period (the monthly scheduler), the job closes the month before "now".
+  schema: z.object({ period: periodSchema.optional() }),
+  options: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 } },
+  async handler(data, { services, job, log, enqueue }) {
+    const period = data.period ?? previousPeriod(services.clock.now());
+    let lastReported = -1;
+    // Charging company budgets is the close's first step (Stripe off-session, or recorded as
+    // owed offline), so a company whose charge failed is left out of the distribution.
+    const budgets = services.payments
+      ? budgetCollector({ gateway: services.payments, payments: services.paymentStore, outbox: services.outbox, currency: services.config.currency })
+      : undefined;
+    const report = await closePeriod({
+      ledger: services.ledger,
+      clock: services.clock,
+      period,
+      budgets,
+      onProgress: (done, total) => {
+        const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+        if (percent === lastReported) return;
+        lastReported = percent;
+        void job.updateProgress({ done, total, percent }).catch(() => {});
+      },
+    });
+    log.info({ period, closedNow: report.closedNow, planned: report.planned, written: report.written, companies: report.companies, unfunded: report.unfunded.length }, 'period close finished');
+    // Payouts follow every close (a repeat finds nothing new to pay).
+    if (services.payments) await enqueue('pay-maintainers', { period }, { jobId: `payout-${period}` });
+    return { period, closedNow: report.closedNow, planned: report.planned, written: report.written, companies: report.companies, unfunded: report.unfunded.length };
+  },
+});
+
+export const payMaintainersJob = define({
+  name: 'pay-maintainers',
+  queue: 'maintenance',
+  schema: z.object({ period: periodSchema }),
+  options: { attempts: 8, backoff: { type: 'exponential', delay: 60_000 } },
+  async handler(data, { services, log }) {
+    if (!services.payments) return { skipped: 'payments are not configured' };
+    const report = await sendPayouts({
+      payments: services.paymentStore,
+      gateway: services.payments,
+      ledger: services.ledger,
+      clock: services.clock,
+      period: data.period,
+      currency: services.config.currency,
+    });
+    const summary = { period: data.period, sent: report.sent.length, owed: report.owed.length, carried: report.carried.length, failed: report.failed.length };
+    log.info(summary, 'payouts done');
+    // Transfers without an answer are retried with the same idempotency keys.
+    if (report.failed.some((f) => f.retried)) throw new Error(`${report.failed.filter((f) => f.retried).length} payout(s) had no answer; retrying`);
+    return summary;
+  },
+});
+
+/**
+ * Cancelled or expired wishes that still hold a pledge not refunded: those expired by this run,
+ * and any whose refunds an earlier run did not finish (a crash, a provider outage).
+ */
+async function wishesOwingRefunds(services: Services): Promise<WishId[]> {
+  const rows = await services.db.prisma.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT id FROM wish
+     WHERE status IN ('expired', 'cancelled')
+       AND EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(state->'pledges', '[]'::jsonb)) p WHERE p->>'status' <> 'refunded')
+     ORDER BY id`,
+  );
+  return rows.map((r) => r.id as WishId);
+}
+
+export const expireWishesJob = define({
+  name: 'expire-wishes',
+  queue: 'maintenance',
+  schema: z.object({}).passthrough(),
+  options: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 } },
+  async handler(_data, { services, log }) {
+    const now = services.clock.now();
+    const { expired } = await expireWishes({ wishes: services.wishes, outbox: services.outbox, now });
+    if (!services.payments) return { expired: expired.length, refunded: 0, skipped: 'payments are not configured' };
+    let refunded = 0;
+    let released = 0;
+    let owed = 0;
+    const failures: string[] = [];
+    for (const wishId of await wishesOwingRefunds(services)) {
+      try {
+        // Idempotent per pledge (key `refund:<pledgeId>` on the provider, payment row and ledger).
+        const r = await refundWishPledges({ wishes: services.wishes, payments: services.paymentStore, gateway: services.payments, ledger: services.ledger, clock: services.clock, wishId });
+        refunded += r.refunded.length;
+        released += r.released.length;
+        owed += r.owed.length;
+        for (const f of r.failed) failures.push(`${wishId} ${f.pledgeId}: ${f.error}`);
+      } catch (e) {
+        failures.push(`${wishId}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    const summary = { expired: expired.length, refunded, released, owed, failed: failures.length };
+    log.info(summary, 'wish expiry done');
+    if (failures.length > 0) throw new Error(`refunds did not all go through (retried): ${failures.slice(0, 5).join('; ')}`);
+    return summary;
+  },
+});
+
+export const deliverNotificationJob = define({
+  name: 'deliver-notification',
+  queue: 'notifications',
+  schema: z.object({ id: z.string().regex(/^\d+$/, 'a notification id') }),
+  // Per destination: each notification row is one channel and one job, retried on its own.
+  options: { attempts: 8, backoff: { type: 'exponential', delay: 5_000 } },
+  async handler(data, ctx) {
+    return deliverNotification({ prisma: ctx.services.db.prisma, id: BigInt(data.id), deliverers: ctx.deliverers, log: ctx.log, attempt: ctx.job.attemptsMade + 1 });
+  },
+});
+
+export const sweepNotificationsJob = define({
+  name: 'sweep-notifications',
+  queue: 'notifications',
+  schema: z.object({}).passthrough(),
+  async handler(_data, ctx) {
+    // Rows recorded while no queue was reachable (a CLI run, a crash between insert and add).
+    const ids = await sweepPendingNotifications({ prisma: ctx.services.db.prisma, olderThan: new Date(ctx.services.clock.now().getTime() - 60_000) });
+    await ctx.deliver(ids);
+    return { enqueued: ids.length };
+  },
+});
+
+export const JOBS: readonly JobDefinition[] = [closePeriodJob, payMaintainersJob, expireWishesJob, deliverNotificationJob, sweepNotificationsJob];
+export type JobName = string;
+
+/** Repeating schedules, registered idempotently (upsertJobScheduler) by every instance. */
+export const SCHEDULES: readonly { id: string; queue: QueueName; pattern: string; job: JobName; data: Record<string, unknown> }[] = [
+  { id: 'close-previous-month', queue: 'periods', pattern: '0 0 1 * *', job: 'close-period', data: {} },
+  { id: 'expire-wishes-daily', queue: 'maintenance', pattern: '30 0 * * *', job: 'expire-wishes', data: {} },
+  { id: 'sweep-notifications', queue: 'notifications', pattern: '*/5 * * * *', job: 'sweep-notifications', data: {} },
+];

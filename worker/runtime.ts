@@ -1,0 +1,187 @@
+// The queues of one process, and (optionally) the workers that run their jobs. Any number of
+// processes may start a runtime against the same backend: schedules are upserted by id, so
+// they exist once, and every effect is guarded by the database.
+import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+import { isDomainError, type DomainErrorCode } from '../core/errors.ts';
+import type { Period } from '../core/period.ts';
+import type { Services } from '../app/services.ts';
+import type { HealthProbe } from '../app/server.ts';
+import { PrismaNotificationOutbox } from '../prisma/notification-outbox.ts';
+import type { QueueBackend } from './backend.ts';
+import { closeJobId, JOBS, QUEUE_NAMES, SCHEDULES, type JobContext, type JobDefinition, type QueueName } from './jobs.ts';
+import { markFailed, type Deliverers } from './notifications.ts';
+
+export interface RuntimeOptions {
+  /** Start workers (false: only enqueue, e.g. the CLI or a web-only process). */
+  workers?: boolean;
+  /** Register the repeating schedules (idempotent). */
+  schedules?: boolean;
+  /** How long a job's lock lasts before another worker may take a job whose worker died. */
+  lockDuration?: number;
+  /** Override of every job kind's defaults (tests shorten back-offs). */
+  jobOptions?: Partial<Record<string, JobsOptions>>;
+  deliverers?: Deliverers;
+  concurrency?: Partial<Record<QueueName, number>>;
+}
+
+export interface QueueSummary {
+  queue: QueueName;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  completed: number;
+}
+
+export interface JobRuntime {
+  readonly backend: QueueBackend;
+  readonly queues: Readonly<Record<QueueName, Queue>>;
+  enqueue(name: string, data: unknown, opts?: JobsOptions): Promise<Job>;
+  /** Enqueues the close of `period` (job id `close-<period>`: a repeat while it exists is a no-op). */
+  enqueueClose(period: Period): Promise<Job>;
+  /** Enqueues delivery jobs for recorded notifications. */
+  deliver(ids: readonly bigint[]): Promise<void>;
+  registerSchedules(): Promise<void>;
+  counts(): Promise<QueueSummary[]>;
+  readonly probe: HealthProbe;
+  stop(): Promise<void>;
+}
+
+const FINAL_CODES = new Set<DomainErrorCode>(['period_in_future', 'period_closed', 'invalid_period', 'invalid_input', 'not_found', 'wish_not_found', 'company_not_found']);
+
+const KEEP = { removeOnComplete: { age: 30 * 24 * 3600, count: 1_000 }, removeOnFail: false } as const;
+
+export async function createJobRuntime({ services, backend, options = {} }: { services: Services; backend: QueueBackend; options?: RuntimeOptions }): Promise<JobRuntime> {
+  const log = services.log.child({ component: 'worker', backend: backend.kind });
+  const byName = new Map<string, JobDefinition>(JOBS.map((d) => [d.name, d]));
+  const common = { connection: backend.connection as never, prefix: backend.prefix };
+  const queues = Object.fromEntries(QUEUE_NAMES.map((q) => [q, new Queue(q, common, backend.factory as never)])) as Record<QueueName, Queue>;
+  for (const q of Object.values(queues)) q.on('error', (e) => log.error({ err: e, queue: q.name }, 'queue error'));
+  await Promise.all(Object.values(queues).map((q) => q.waitUntilReady()));
+
+  const optionsOf = (name: string, opts?: JobsOptions): JobsOptions => ({ ...KEEP, ...byName.get(name)?.options, ...options.jobOptions?.[name], ...opts });
+
+  const enqueue = async (name: string, data: unknown, opts?: JobsOptions): Promise<Job> => {
+    const def = byName.get(name);
+    if (!def) throw new Error(`unknown job ${name}`);
+    def.schema.parse(data);
+    if (opts?.jobId?.includes(':')) throw new Error(`job id ${opts.jobId} must not contain ':'`);
+    return queues[def.queue].add(name, data, optionsOf(name, opts));
+  };
+
+  const deliver = async (ids: readonly bigint[]): Promise<void> => {
+    if (ids.length === 0) return;
+    await queues.notifications.addBulk(
+      ids.map((id) => ({ name: 'deliver-notification', data: { id: String(id) }, opts: optionsOf('deliver-notification', { jobId: `notify-${id}` }) })),
+    );
+  };
+
+  // Notices recorded from now on in this process are handed to the queue straight away.
+  const outbox = (services as Services & { outbox?: unknown }).outbox;
+  if (outbox instanceof PrismaNotificationOutbox) outbox.onRecorded(deliver);
+
+  const context = (job: Job): JobContext => ({
+    services,
+    job,
+    log: log.child({ jobId: job.id, job: job.name, queue: job.queueName }),
+    enqueue: async (name, data, opts) => {
+      await enqueue(name, data, opts);
+    },
+    deliverers: options.deliverers ?? {},
+    deliver,
+  });
+
+  const run = async (job: Job): Promise<unknown> => {
+    const def = byName.get(job.name);
+    if (!def) throw new UnrecoverableError(`no handler for job ${job.name}`);
+    const parsed = def.schema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    const ctx = context(job);
+    ctx.log.info({ attempt: job.attemptsMade + 1 }, 'job started');
+    try {
+      return await def.handler(parsed.data, ctx);
+    } catch (e) {
+      // A refused input (a future period, a month closed out of order) will not change on
+      // retry; other domain errors (a payment provider with no answer yet) are retried.
+      if (isDomainError(e) && FINAL_CODES.has(e.code)) throw new UnrecoverableError(e.userMessage);
+      throw e;
+    }
+  };
+
+  const workers: Worker[] = [];
+  if (options.workers) {
+    for (const q of QUEUE_NAMES) {
+      const worker = new Worker(
+        q,
+        run,
+        {
+          ...common,
+          concurrency: options.concurrency?.[q] ?? (q === 'notifications' ? 8 : 1),
+          lockDuration: options.lockDuration ?? 60_000,
+          stalledInterval: Math.max(1_000, Math.floor((options.lockDuration ?? 60_000) / 2)),
+          maxStalledCount: 5,
+          ...(backend.pollSeconds ? { drainDelay: backend.pollSeconds } : {}),
+        },
+        backend.factory as never,
+      );
+      worker.on('completed', (job, result) => log.info({ jobId: job.id, job: job.name, queue: q, result }, 'job completed'));
+      worker.on('failed', (job, err) => {
+        if (!job) return;
+        const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+        log[final ? 'error' : 'warn']({ jobId: job.id, job: job.name, queue: q, attempt: job.attemptsMade, final, err: err.message }, final ? 'job failed for good' : 'job failed; will retry');
+        if (final && job.name === 'deliver-notification') {
+          const id = (job.data as { id?: string }).id;
+          if (id && /^\d+$/.test(id)) void markFailed(services.db.prisma, BigInt(id), err.message).catch(() => {});
+        }
+      });
+      worker.on('error', (e) => log.error({ err: e, queue: q }, 'worker error'));
+      workers.push(worker);
+    }
+    await Promise.all(workers.map((w) => w.waitUntilReady()));
+  }
+
+  const registerSchedules = async () => {
+    for (const s of SCHEDULES) {
+      const queue = queues[s.queue];
+      try {
+        await queue.upsertJobScheduler(s.id, { pattern: s.pattern, tz: 'UTC' }, { name: s.job, data: s.data, opts: optionsOf(s.job) });
+      } catch (e) {
+        // Measured on the PostgreSQL backend: instances starting together race on the
+        // scheduler's next iteration and the losers get "job ID already exists". The
+        // scheduler is then registered (by the winner): that is the outcome we want.
+        if (!(e instanceof Error && /already exists/.test(e.message)) || !(await queue.getJobScheduler(s.id))) throw e;
+        log.debug({ scheduler: s.id }, 'schedule registered by another instance');
+      }
+    }
+  };
+  if (options.schedules) await registerSchedules();
+
+  return {
+    backend,
+    queues,
+    enqueue,
+    enqueueClose: (period) => enqueue('close-period', { period }, { jobId: closeJobId(period) }),
+    deliver,
+    registerSchedules,
+    async counts() {
+      return Promise.all(
+        QUEUE_NAMES.map(async (q) => {
+          const c = await queues[q].getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
+          return { queue: q, waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, completed: c.completed ?? 0 };
+        }),
+      );
+    },
+    probe: {
+      name: 'queue',
+      check: async () => {
+        await queues.periods.getJobCounts('waiting');
+      },
+    },
+    async stop() {
+      if (outbox instanceof PrismaNotificationOutbox) outbox.onRecorded(null);
+      await Promise.all(workers.map((w) => w.close().catch((e: unknown) => log.warn({ err: e }, 'worker close failed'))));
+      await Promise.all(Object.values(queues).map((q) => q.close().catch(() => {})));
+      await backend.close();
+    },
+  };
+}
