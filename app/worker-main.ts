@@ -34,6 +34,9 @@ async function main(): Promise<void> {
   const services = createServices({ config, db, clock: systemClock, log });
   const jobs = await startJobs(services, { workers: true, schedules: true, lockDuration: lock });
   console.log(`Upkeep worker running; queue backend: ${jobs.backend.description}`);
+  if (db.kind === 'pglite') {
+    console.warn(`The embedded database in ${config.database.kind === 'pglite' ? config.database.dataDir : ''} belongs to this process: do not run \`npm start\` on it at the same time (its worker already runs in-process).`);
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

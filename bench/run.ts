@@ -1,7 +1,7 @@
 // `npm run bench [-- <name>...]`: runs the benchmarks (all, or those whose name contains one of
 // the arguments), writes bench/report.json and prints a summary. Benchmarks are not tests:
 // they measure, they do not assert. Each needs PostgreSQL on 127.0.0.1:5432 (see test/databases.ts).
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchClosePeriod } from './close-period.ts';
@@ -37,12 +37,14 @@ for (const b of selected) {
   }
 }
 
+const file = fileURLToPath(new URL('./report.json', import.meta.url));
+// A filtered run keeps the other benchmarks' last results.
+const previous = filters.length === 0 ? {} : await readFile(file, 'utf8').then((t) => (JSON.parse(t) as { results?: Record<string, unknown> }).results ?? {}, () => ({}));
 const report = {
   at: new Date().toISOString(),
   machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30) },
-  results,
+  results: { ...previous, ...results },
 };
-const file = fileURLToPath(new URL('./report.json', import.meta.url));
 await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`Report written to ${file}`);
 process.exit(failed ? 1 : 0);

@@ -90,7 +90,7 @@ export function crashScenario(kind: 'redis' | 'postgres'): void {
     const atKill = await eventually(async () => {
       const n = await countNow();
       return n > 0 ? n : null;
-    }, 60_000, 'the close to start writing');
+    }, 60_000, 'the close to start writing', 5);
     first.child.kill('SIGKILL');
     await exited(first.child);
     expect(first.child.signalCode).toBe('SIGKILL');
@@ -98,6 +98,7 @@ export function crashScenario(kind: 'redis' | 'postgres'): void {
     expect(state?.status).toBe('closing');
     const plan = planPeriodClose({ period: P, ...(await services.ledger.snapshot(P)) });
     expect(atKill).toBeLessThanOrEqual(plan.length);
+    console.info(`${kind}: worker killed with ${atKill} of ${plan.length} movements written`);
 
     // A new worker takes the stalled job over once its lock lapses and completes the rest.
     const second = startWorker(env());
@@ -119,6 +120,6 @@ export function crashScenario(kind: 'redis' | 'postgres'): void {
 
     second.child.kill('SIGTERM');
     await exited(second.child);
-  });
+  }, 150_000);
 });
 }

@@ -52,6 +52,7 @@ describe.each(['redis', 'postgres', 'pglite'] as const)('the worker on the %s ba
   let worker: JobRuntime;
   const prefix = `upkeep-test-${randomBytes(4).toString('hex')}`;
   const started: JobRuntime[] = [];
+  const companyIds: string[] = [];
 
   const runtime = async (options: RuntimeOptions): Promise<JobRuntime> => {
     const backend = await openQueueBackend({ redisUrl: kind === 'redis' ? REDIS_URL : null, db, databaseUrl: db.url, prefix });
@@ -76,7 +77,7 @@ describe.each(['redis', 'postgres', 'pglite'] as const)('the worker on the %s ba
     });
     await seedRepository(db.prisma, 'facebook/react', ['npm:react'], { alice: 60, bob: 40 });
     for (let i = 0; i < 12; i++) {
-      await seedCompany(db.prisma, { name: `co${i}`, budget: 10_000 + i * 101, allocation: { 'npm:react': 34, 'npm:vue': 33, 'npm:left-pad': 33 } });
+      companyIds[i] = await seedCompany(db.prisma, { name: `co${i}`, budget: 10_000 + i * 101, allocation: { 'npm:react': 34, 'npm:vue': 33, 'npm:left-pad': 33 } });
     }
   });
 
@@ -127,6 +128,10 @@ describe.each(['redis', 'postgres', 'pglite'] as const)('the worker on the %s ba
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe('invalid_period');
 
+    const future = await fetch(`${base}/admin/periods/2026-12/close`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(future.status).toBe(400);
+    expect((await future.json()).error.code).toBe('period_in_future');
+
     const replies = await Promise.all([post(), post(), post()]);
     const bodies = await Promise.all(replies.map((r) => r.json()));
     for (const r of replies) expect([200, 202]).toContain(r.status);
@@ -159,6 +164,34 @@ describe.each(['redis', 'postgres', 'pglite'] as const)('the worker on the %s ba
     for (const q of summary.queues) expect(q).toEqual(expect.objectContaining({ waiting: expect.any(Number), active: expect.any(Number), failed: expect.any(Number) }));
     expect(summary.closes[0]).toMatchObject({ period: P, status: 'closed', lastJob: { state: 'completed' } });
     expect((await fetch(`${base}/admin/jobs`)).status).toBe(401);
+    // Months close in order: an earlier one is refused before anything is enqueued.
+    const earlier = await fetch(`${base}/admin/periods/2026-08/close`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(earlier.status).toBe(409);
+    expect((await earlier.json()).error.code).toBe('period_closed');
+  });
+
+  it('retries a close that failed for good when it is asked for again', async () => {
+    // A job the route would have refused, added behind its back: it fails and is kept.
+    const future = '2027-03' as Period;
+    const job = await worker.enqueue('close-period', { period: future }, { jobId: `close-${future}` });
+    await eventually(async () => (await job.getState()) === 'failed', 10_000, 'the failure');
+    expect((await worker.queues.periods.getJob(job.id!))!.failedReason).toMatch(/has not started yet/);
+    await worker.enqueueClose(future);
+    // Retried (and refused again): it ran a second time instead of staying failed.
+    await eventually(async () => ((await worker.queues.periods.getJob(job.id!))!.attemptsStarted ?? 0) >= 2 && (await job.getState()) === 'failed', 10_000, 'the retry');
+  });
+
+  it('has no admin routes when UPKEEP_ADMIN_TOKEN is unset', async () => {
+    const bare = testServices(db, { UPKEEP_ADMIN_TOKEN: '' });
+    expect(adminRoutes(bare, worker)).toEqual([]);
+    const app = createHttpApp({ services: bare, routes: adminRoutes(bare, worker) });
+    const url = await app.listen(0, '127.0.0.1');
+    try {
+      expect((await fetch(`${url}/admin/jobs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(404);
+      expect((await fetch(`${url}/admin/periods/${P}/close`, { method: 'POST' })).status).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 
   it('retries a failing destination with exponential back-off and delivers once when it recovers', async () => {
@@ -213,6 +246,14 @@ describe.each(['redis', 'postgres', 'pglite'] as const)('the worker on the %s ba
     expect(slack.calls.every((c) => c.channel === 'C0456' && c.authorization === 'Bearer xoxb-worker-test')).toBe(true);
     expect(slack.calls[2]!.text).toBe('facebook/react#1 is 50% funded');
     expect(Array.isArray(slack.calls[2]!.blocks)).toBe(true);
+
+    // A company's month-end summary goes to the channels that company subscribed.
+    await services.subscriptions.add({ platform: 'slack', channel: 'T0123/C0789', target: 'package:npm:vue', companyId: companyIds[0]!, createdBy: 'slack:U2' });
+    const summary: Notice = { key: `month-end:${P}:${companyIds[0]}`, target: `company:${companyIds[0]}`, kind: 'month_end_summary', text: 'October: 10,000 EUR to 3 packages', data: {} };
+    await services.outbox.enqueue([summary, summary]);
+    const rows = await db.prisma.notification.findMany({ where: { key: { startsWith: summary.key } } });
+    expect(rows.map((r) => [r.key, r.platform, r.destination])).toEqual([[`${summary.key}|slack:T0123/C0789`, 'slack', 'T0123/C0789']]);
+    await eventually(async () => slack.calls.some((c) => c.channel === 'C0789'), 10_000, 'the summary');
   });
 
   it('keeps a notification the destination refuses for good as failed, with its error', async () => {
@@ -231,6 +272,8 @@ describe.each(['redis', 'postgres', 'pglite'] as const)('the worker on the %s ba
     });
     expect(job.failedReason).toMatch(/Discord refused/);
     expect(job.attemptsMade).toBe(1);
+    const summary = await (await fetch(`${base}/admin/jobs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+    expect(summary.failed).toContainEqual(expect.objectContaining({ queue: 'notifications', id: `notify-${row.id}`, job: 'deliver-notification', failedReason: expect.stringMatching(/Discord refused/) }));
   });
 
   it('expires an unfunded wish and refunds each pledge once, however often expiry runs', async () => {

@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { unwrap } from '../core/errors.ts';
 import { parsePeriod } from '../core/period.ts';
 import type { Services } from '../app/services.ts';
+import { refuseUnclosable } from '../worker/cli.ts';
 import type { JobRuntime } from '../worker/runtime.ts';
 import { bearerToken, HttpError, sendJson, type Route } from './http.ts';
 
@@ -35,6 +36,7 @@ export function adminRoutes(services: Services, jobs: JobRuntime): Route[] {
           sendJson(res, 200, { period, status: 'closed', closedAt: existing.closedAt?.toISOString() ?? null, job: null });
           return;
         }
+        await refuseUnclosable(services, period);
         const job = await jobs.enqueueClose(period);
         const state = await job.getState();
         services.log.info({ period, jobId: job.id, state }, 'close enqueued by an operator');
@@ -72,7 +74,18 @@ export function adminRoutes(services: Services, jobs: JobRuntime): Route[] {
             };
           }),
         );
-        sendJson(res, 200, { backend: jobs.backend.kind, queues, closes }, { 'cache-control': 'no-store' });
+        // The latest failures, kept with their error (removeOnFail: false).
+        const failed = (
+          await Promise.all(
+            Object.values(jobs.queues).map(async (q) =>
+              (await q.getFailed(0, 19)).filter(Boolean).map((j) => ({ queue: q.name, id: j.id, job: j.name, attempts: j.attemptsMade, failedReason: j.failedReason ?? null, finishedAt: iso(j.finishedOn) })),
+            ),
+          )
+        )
+          .flat()
+          .sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? ''))
+          .slice(0, 20);
+        sendJson(res, 200, { backend: jobs.backend.kind, queues, closes, failed }, { 'cache-control': 'no-store' });
       },
     },
   ];

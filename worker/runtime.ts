@@ -49,6 +49,8 @@ export interface JobRuntime {
 
 const FINAL_CODES = new Set<DomainErrorCode>(['period_in_future', 'period_closed', 'invalid_period', 'invalid_input', 'not_found', 'wish_not_found', 'company_not_found']);
 
+const READY_TIMEOUT_MS = 20_000;
+
 const KEEP = { removeOnComplete: { age: 30 * 24 * 3600, count: 1_000 }, removeOnFail: false } as const;
 
 export async function createJobRuntime({ services, backend, options = {} }: { services: Services; backend: QueueBackend; options?: RuntimeOptions }): Promise<JobRuntime> {
@@ -57,7 +59,21 @@ export async function createJobRuntime({ services, backend, options = {} }: { se
   const common = { connection: backend.connection as never, prefix: backend.prefix };
   const queues = Object.fromEntries(QUEUE_NAMES.map((q) => [q, new Queue(q, common, backend.factory as never)])) as Record<QueueName, Queue>;
   for (const q of Object.values(queues)) q.on('error', (e) => log.error({ err: e, queue: q.name }, 'queue error'));
-  await Promise.all(Object.values(queues).map((q) => q.waitUntilReady()));
+  // BullMQ retries a connection forever; at start-up, say what is missing instead of hanging.
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.all(Object.values(queues).map((q) => q.waitUntilReady())),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the queue backend (${backend.description}) did not answer within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (e) {
+    await Promise.all(Object.values(queues).map((q) => q.close().catch(() => {})));
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
 
   const optionsOf = (name: string, opts?: JobsOptions): JobsOptions => ({ ...KEEP, ...byName.get(name)?.options, ...options.jobOptions?.[name], ...opts });
 
@@ -78,7 +94,13 @@ export async function createJobRuntime({ services, backend, options = {} }: { se
 
   // Notices recorded from now on in this process are handed to the queue straight away.
   const outbox = (services as Services & { outbox?: unknown }).outbox;
-  if (outbox instanceof PrismaNotificationOutbox) outbox.onRecorded(deliver);
+  // A queue hiccup must not fail the use-case that recorded the notice: the row is written and
+  // the periodic sweep enqueues it later.
+  if (outbox instanceof PrismaNotificationOutbox) {
+    outbox.onRecorded(async (ids) => {
+      await deliver(ids).catch((e: unknown) => log.warn({ err: e, notifications: ids.length }, 'could not enqueue deliveries; the sweep will'));
+    });
+  }
 
   const context = (job: Job): JobContext => ({
     services,
@@ -160,7 +182,15 @@ export async function createJobRuntime({ services, backend, options = {} }: { se
     backend,
     queues,
     enqueue,
-    enqueueClose: (period) => enqueue('close-period', { period }, { jobId: closeJobId(period) }),
+    async enqueueClose(period) {
+      const job = await enqueue('close-period', { period }, { jobId: closeJobId(period) });
+      // A close that failed for good keeps its job (and id): asking again retries that job.
+      if ((await job.getState()) === 'failed') {
+        await job.retry('failed');
+        log.info({ jobId: job.id, period }, 'failed close retried');
+      }
+      return job;
+    },
     deliver,
     registerSchedules,
     async counts() {

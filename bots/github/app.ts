@@ -301,7 +301,7 @@ async function onComment(services: Services, context: Context<'issue_comment.cre
         replies.push(errorReply(author, e));
         continue;
       }
-      // Nothing was applied: let a redelivery try this command again.
+      // Not applied (or only idempotent steps were): a redelivery tries this command again.
       await forgetInbound(prisma, 'github-comment', key);
       throw e;
     }

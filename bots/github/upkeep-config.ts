@@ -50,7 +50,15 @@ export function parseUpkeepConfig(source: string): { ok: true; config: UpkeepCon
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail(['The file must be a YAML mapping with `packages`, `maintainers` and `accept_terms`.']);
   const parsed = Schema.safeParse(raw);
   if (!parsed.success) {
-    return fail(parsed.error.issues.map((i) => `\`${i.path.join('.') || '(file)'}\`: ${i.code === 'invalid_type' && i.input === undefined ? 'is missing' : i.message}`));
+    const present = (path: readonly PropertyKey[]): boolean => {
+      let cur: unknown = raw;
+      for (const k of path) {
+        if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, k)) return false;
+        cur = (cur as Record<PropertyKey, unknown>)[k];
+      }
+      return cur !== undefined && cur !== null;
+    };
+    return fail(parsed.error.issues.map((i) => `\`${i.path.join('.') || '(file)'}\`: ${present(i.path) ? i.message : 'is missing'}`));
   }
   const c = parsed.data;
   const problems: string[] = [];

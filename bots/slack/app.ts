@@ -199,8 +199,10 @@ export function createSlackAdapter({ services, slack, ackBudgetMs = 2000, retrie
     try {
       return await work();
     } catch (e) {
-      // Nothing was applied: a later retry may try again.
-      if (key) await release(key);
+      // A refusal applied nothing, so a retry may try again. After an unexpected failure, or a
+      // pledge recorded whose payment could not start, the key stays: a retry must not apply it twice
+      // (the user can run the command again; a new command has a new trigger id).
+      if (key && isDomainError(e) && e.code !== 'payment_failed') await release(key);
       if (isDomainError(e)) return renderError(e);
       log.error({ err: e }, 'slack command failed');
       return renderInternalError();
