@@ -34,6 +34,9 @@ const EnvSchema = z.object({
   REDIS_URL: url(['redis:', 'rediss:']),
   CURRENCY: optional.refine((v) => v === undefined || isKnownCurrency(v), { message: 'must be an ISO 4217 currency code such as EUR' }),
   UPKEEP_ADMIN_TOKEN: optional.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+  UPKEEP_WORKER_LOCK_MS: optional
+    .refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1_000), { message: 'must be a number of milliseconds, at least 1000' })
+    .transform((v) => (v === undefined ? undefined : Number(v))),
   LOG_LEVEL: optional.refine((v) => v === undefined || LOG_LEVELS.includes(v), { message: `must be one of ${LOG_LEVELS.join(', ')}` }),
   SLACK_SIGNING_SECRET: optional,
   SLACK_BOT_TOKEN: optional,
@@ -71,6 +74,8 @@ export interface Config {
   currency: string;
   adminToken: string | null;
   logLevel: string;
+  /** How long a killed worker's job stays locked before another worker resumes it. */
+  workerLockMs: number | null;
   slack: { signingSecret: string; botToken: string | null; oauth: { clientId: string; clientSecret: string; stateSecret: string } | null; apiUrl: string } | null;
   discord: { applicationId: string; publicKey: string; botToken: string | null; apiUrl: string } | null;
   github: { appId: string; privateKey: string; webhookSecret: string; apiUrl: string } | null;
@@ -118,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     currency: e.CURRENCY ?? 'EUR',
     adminToken: e.UPKEEP_ADMIN_TOKEN ?? null,
     logLevel: e.LOG_LEVEL ?? 'info',
+    workerLockMs: e.UPKEEP_WORKER_LOCK_MS ?? null,
     slack: slackOn
       ? {
           signingSecret: e.SLACK_SIGNING_SECRET!,

@@ -20,15 +20,18 @@ export interface Platform {
   stops: (() => Promise<void>)[];
 }
 
-/** Every adapter's contribution. Adapters return null when not configured. */
+/** Every configured front-end's contribution; an adapter whose variables are absent adds nothing. */
 export async function assemblePlatform(services: Services): Promise<Platform> {
   const platform: Platform = { mounts: [], routes: [], probes: [], stops: [] };
-  // Each front-end adds itself below (one line each).
-  platform.mounts.push(...[stripeWebhookMount(services)].filter((m) => m !== null)); // POST /stripe/webhooks (null when offline)
-  platform.mounts.push(...[createDiscordMount(services)].filter((m) => m !== null)); // POST /discord/interactions (null when not configured)
-  platform.mounts.push(...[await createGithubMount(services)].filter((m) => m !== null)), platform.routes.push(...wishRoutes(services)); // POST /github/webhooks (null when not configured), GET /api/v1/wishes…
-  attachSlack(platform, services); // POST /slack/events (+ /slack/install, /slack/oauth_redirect with OAuth), GET /slack-downloads/… (nothing when not configured)
-  const jobs = await attachWorker(platform, services); // worker/: queues, jobs, schedules (in-process)
-  platform.routes.push(...adminRoutes(services, jobs));
+  const mounts = [
+    stripeWebhookMount(services), // POST /stripe/webhooks (offline: none)
+    createDiscordMount(services), // POST /discord/interactions
+    await createGithubMount(services), // POST /github/webhooks
+  ];
+  platform.mounts.push(...mounts.filter((m) => m !== null));
+  platform.routes.push(...wishRoutes(services)); // GET /api/v1/wishes…
+  attachSlack(platform, services); // POST /slack/events (+ /slack/install, /slack/oauth_redirect), GET /slack-downloads/…
+  const jobs = await attachWorker(platform, services); // queues, jobs and schedules, in-process
+  platform.routes.push(...adminRoutes(services, jobs)); // /admin/* (404 without UPKEEP_ADMIN_TOKEN)
   return platform;
 }
