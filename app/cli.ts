@@ -58,7 +58,14 @@ export async function runCli(argv: string[]): Promise<number> {
       const period = unwrap(parsePeriod(args.find((a) => a !== '--inline') ?? ''));
       if (!inline) return withServices(config, (s) => enqueueClose(s, period));
       return withServices(config, async (s) => {
-        const report = await closePeriod({ ledger: s.ledger, clock: s.clock, period, onProgress: progressBar, budgets: closeBudgets(s) });
+        const report = await closePeriod({
+          ledger: s.ledger,
+          clock: s.clock,
+          period,
+          onProgress: progressBar,
+          budgets: closeBudgets(s),
+          announce: { outbox: s.outbox, currency: s.config.currency },
+        });
         if (!report.closedNow && report.planned === 0) {
           console.log(`${period} was already closed; nothing changed.`);
         } else {

@@ -7,6 +7,7 @@ import { planPeriodClose } from '../core/month-end.ts';
 import { openDatabase } from '../prisma/db.ts';
 import { checkLedgerInvariants } from '../prisma/ledger-checks.ts';
 import { PrismaLedgerStore } from '../prisma/ledger-store.ts';
+import { PrismaNotificationOutbox } from '../prisma/notification-outbox.ts';
 import { BACKENDS, openTestDatabase, type TestDatabase } from './databases.ts';
 import { seedCompany, seedRepository } from './seed.ts';
 
@@ -71,6 +72,19 @@ describe.each(BACKENDS)('closing a period on %s', (backend) => {
     expect(period?.status).toBe('closed');
   });
 
+  it('announces month-end summaries to subscribed channels once', async () => {
+    await db.prisma.subscription.createMany({
+      data: [
+        { platform: 'slack', channel: 'T1/C1', target: 'repo:acme/dummy', companyId: ids.acme, createdBy: 'slack:U1' },
+        { platform: 'discord', channel: '99', target: 'package:npm:react', createdBy: 'discord:1' },
+      ],
+    });
+    const outbox = new PrismaNotificationOutbox(db.prisma);
+    // The period is closed already: a repeated close announces nothing new.
+    await closePeriod({ ledger: new PrismaLedgerStore(db.prisma), clock, period: P, announce: { outbox, currency: 'EUR' } });
+    expect(await db.prisma.notification.count()).toBe(0);
+  });
+
   it('changes nothing when closed again', async () => {
     const before = await counts(db);
     const report = await closePeriod({ ledger: new PrismaLedgerStore(db.prisma), clock, period: P });
@@ -95,6 +109,18 @@ describe.each(BACKENDS)('closing a period on %s', (backend) => {
     await expect(closePeriod({ ledger: new PrismaLedgerStore(db.prisma), clock, period: '2026-12' as Period })).rejects.toMatchObject({ code: 'period_in_future' });
   });
 
+  it('announces a close: the company channel gets its receipt, the package channel the aggregate', async () => {
+    const outbox = new PrismaNotificationOutbox(db.prisma);
+    await closePeriod({ ledger: new PrismaLedgerStore(db.prisma), clock: fixedClock('2026-12-01T00:00:00Z'), period: '2026-11' as Period, announce: { outbox, currency: 'EUR' } });
+    await closePeriod({ ledger: new PrismaLedgerStore(db.prisma), clock: fixedClock('2026-12-01T00:00:00Z'), period: '2026-11' as Period, announce: { outbox, currency: 'EUR' } });
+    const rows = await db.prisma.notification.findMany({ orderBy: { key: 'asc' } });
+    expect(rows.map((r) => [r.platform, r.destination, r.key])).toEqual([
+      ['slack', 'T1/C1', `close:2026-11:summary:company:${ids.acme}|slack:T1/C1`],
+      ['discord', '99', 'close:2026-11:summary:package:npm:react|discord:99'],
+    ]);
+    expect((rows[1]!.payload as { text: string }).text).toBe('npm:react received €453.34 from 3 companies for 2026-11.');
+  });
+
   it('returns escrow older than six months to the company as credit, and releases it once a maintainer opts in', async () => {
     const ledger = new PrismaLedgerStore(db.prisma);
     const later = fixedClock('2027-05-01T00:00:00Z');
@@ -109,8 +135,9 @@ describe.each(BACKENDS)('closing a period on %s', (backend) => {
     await closePeriod({ ledger, clock: fixedClock('2027-06-01T00:00:00Z'), period: '2027-05' as Period });
     const after = await balancesByAccount(db);
     expect(after.get(`escrow:npm:left-pad|${ids.acme}|2027-04`)).toBe(0n);
-    // Released 2027-04 lots (acme 33 000 + globex 10 667 + initech 0) plus May's own share.
-    expect(after.get('maintainer:steve')).toBe(2n * (33_000n + 10_667n));
+    // Released: the 2026-11 and 2027-04 lots (acme 33 000 + globex 10 667 + initech 0 each),
+    // plus May's own share.
+    expect(after.get('maintainer:steve')).toBe(3n * (33_000n + 10_667n));
     expect(await checkLedgerInvariants(db.prisma)).toEqual([]);
   });
 });

@@ -74,6 +74,7 @@ export const closePeriodJob = define({
       clock: services.clock,
       period,
       budgets,
+      announce: { outbox: services.outbox, currency: services.config.currency },
       onProgress: (done, total) => {
         const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
         if (percent === lastReported) return;

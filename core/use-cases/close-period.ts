@@ -1,11 +1,15 @@
 import { DomainError } from '../errors.ts';
+import { monthEndNotices } from '../month-end-notices.ts';
 import { planPeriodClose, summarisePlan, type PlanSummary } from '../month-end.ts';
 import { comparePeriods, periodOf, type Period } from '../period.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { LedgerStore } from '../ports/ledger.ts';
+import type { NotificationOutbox } from '../ports/notifications.ts';
 
 /** Transactions handed to the store at a time; also the progress granularity. */
 const CHUNK = 5_000;
+/** Notices handed to the outbox at a time (each batch is one subscription lookup). */
+const NOTICE_CHUNK = 1_000;
 
 /**
  * Collects each company's budget before the close distributes it (Stripe off-session charges,
@@ -44,6 +48,7 @@ export async function closePeriod({
   period,
   onProgress,
   budgets,
+  announce,
 }: {
   ledger: ClosingLedger;
   clock: Clock;
@@ -51,6 +56,8 @@ export async function closePeriod({
   onProgress?: (done: number, total: number) => void;
   /** When given, budgets are collected first and companies whose charge failed are skipped. */
   budgets?: BudgetCollector;
+  /** When given, month-end summaries go to the channels following each company and package. */
+  announce?: { outbox: NotificationOutbox; currency: string };
 }): Promise<CloseReport> {
   const now = clock.now();
   if (comparePeriods(period, periodOf(now)) > 0) {
@@ -83,6 +90,11 @@ export async function closePeriod({
     onProgress?.(Math.min(i + CHUNK, plan.length), plan.length);
   }
   if (plan.length === 0) onProgress?.(0, 0);
+  // Before the period is marked closed, so a close that dies here announces on its next run.
+  if (announce) {
+    const notices = monthEndNotices(period, plan, announce.currency);
+    for (let i = 0; i < notices.length; i += NOTICE_CHUNK) await announce.outbox.enqueue(notices.slice(i, i + NOTICE_CHUNK));
+  }
   const state = await ledger.finishClose(period, clock.now());
   return {
     period,

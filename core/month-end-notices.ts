@@ -1,0 +1,54 @@
+import { parseAccountKey, type LedgerTransaction } from './ledger.ts';
+import { formatMoney } from './money.ts';
+import { receiptLines, summarisePlan } from './month-end.ts';
+import type { PackageId } from './packages.ts';
+import type { Period } from './period.ts';
+import type { Notice } from './ports/notifications.ts';
+
+/**
+ * Month-end summaries of a close: one per funding company (its own receipt, for the channels
+ * that company subscribed) and one per funded package (aggregates only: total and number of
+ * companies, never who gave what). Keys are stable, so a repeated close announces nothing twice.
+ *
+ * Example: acme paid €1,000.00 in 2026-10 → `close:2026-10:summary:company:<id>`:
+ * "2026-10: €1,000.00 went to 3 packages — npm:react €340.00 (alice, bob), …".
+ */
+export function monthEndNotices(period: Period, plan: readonly LedgerTransaction[], currency: string): Notice[] {
+  const money = (amount: number) => formatMoney({ amount, currency });
+  const summary = summarisePlan(plan);
+  const notices: Notice[] = [];
+  for (const [companyId, total] of summary.companies) {
+    const lines = receiptLines(plan, companyId);
+    const parts = lines.map((l) =>
+      l.escrow > 0 && l.maintainers.length === 0
+        ? `${l.package} ${money(l.amount)} (held in escrow: no maintainer yet)`
+        : `${l.package} ${money(l.amount)} (${l.maintainers.map((m) => m.login).join(', ')})`,
+    );
+    notices.push({
+      key: `close:${period}:summary:company:${companyId}`,
+      target: `company:${companyId}`,
+      kind: 'month_end_summary',
+      text: `${period}: ${money(total)} went to ${lines.length} package${lines.length === 1 ? '' : 's'} — ${parts.join('; ')}.`,
+      data: { period, total: { amount: total, currency }, lines },
+    });
+  }
+  const companiesPerPackage = new Map<PackageId, number>();
+  for (const tx of plan) {
+    if (tx.kind !== 'contribution') continue;
+    for (const e of tx.entries) {
+      const a = parseAccountKey(e.account);
+      if (a?.kind === 'package' && e.amount > 0) companiesPerPackage.set(a.package, (companiesPerPackage.get(a.package) ?? 0) + 1);
+    }
+  }
+  for (const [pkg, total] of summary.packages) {
+    const companies = companiesPerPackage.get(pkg) ?? 0;
+    notices.push({
+      key: `close:${period}:summary:package:${pkg}`,
+      target: `package:${pkg}`,
+      kind: 'month_end_summary',
+      text: `${pkg} received ${money(total)} from ${companies} compan${companies === 1 ? 'y' : 'ies'} for ${period}.`,
+      data: { period, package: pkg, total: { amount: total, currency }, fundingCompanies: companies },
+    });
+  }
+  return notices;
+}
