@@ -10,7 +10,8 @@ import type { NotificationOutbox } from '../core/ports/notifications.ts';
 import type { PaymentProvider, PaymentStore } from '../core/ports/payments.ts';
 import { createPaymentGateway } from '../payments/create-gateway.ts';
 import { PrismaPaymentStore } from '../prisma/payment-store.ts';
-import type { RepositoryStore } from '../core/ports/repositories.ts';
+import type { RepositoryActivitySource, RepositoryStore } from '../core/ports/repositories.ts';
+import { githubActivitySource } from '../bots/github/activity.ts';
 import type { WishStore } from '../core/ports/wishes.ts';
 import type { SubscriptionStore } from '../core/ports/subscriptions.ts';
 import type { Database } from '../prisma/db.ts';
@@ -44,6 +45,8 @@ export interface Services {
   wishes: WishStore;
   /** Repositories' opt-ins, maintainers and activity (the GitHub App writes them). */
   repositories: RepositoryStore;
+  /** Reads repositories' latest activity from GitHub (null when the App is not configured). */
+  activity: RepositoryActivitySource | null;
   /** Notices to subscribed channels: notification rows, delivered by the worker (worker/jobs.ts). */
   outbox: NotificationOutbox;
   /** Stripe (STRIPE_SECRET_KEY set) or offline gateway; the type allows null for tests that run without payments. */
@@ -70,6 +73,7 @@ export function createServices({ config, db, clock, log }: { config: Config; db:
     hashToken: sha256Hex,
     wishes: new PrismaWishStore(db.prisma),
     repositories: new PrismaRepositoryStore(db.prisma),
+    activity: config.github ? githubActivitySource(config.github, log) : null,
     outbox: new PrismaNotificationOutbox(db.prisma),
     payments: createPaymentGateway(config, paymentStore),
     paymentStore,

@@ -134,6 +134,11 @@ export class PrismaRepositoryStore implements RepositoryStore {
     });
   }
 
+  async listOptedIn(): Promise<{ repository: string; installationId: number | null }[]> {
+    const rows = await this.prisma.repository.findMany({ where: { optedIn: true }, select: { id: true, installationId: true }, orderBy: { id: 'asc' } });
+    return rows.map((r) => ({ repository: r.id, installationId: r.installationId === null ? null : Number(r.installationId) }));
+  }
+
   async find(repository: string): Promise<RepositoryState | null> {
     const id = repositoryId(repository);
     const row = await this.prisma.repository.findUnique({ where: { id }, include: { maintainers: true, packages: true } });

@@ -9,6 +9,7 @@ import { closePeriod } from '../core/use-cases/close-period.ts';
 import { budgetCollector } from '../core/use-cases/payments/collect-budgets.ts';
 import { refundWishPledges } from '../core/use-cases/payments/refund-wish-pledges.ts';
 import { sendPayouts } from '../core/use-cases/payments/send-payouts.ts';
+import { refreshActivity } from '../core/use-cases/refresh-activity.ts';
 import { expireWishes } from '../core/use-cases/wishes/expire-wishes.ts';
 import type { WishId } from '../core/wishlist.ts';
 import type { Logger } from '../app/logger.ts';
@@ -181,12 +182,28 @@ export const sweepNotificationsJob = define({
   },
 });
 
-export const JOBS: readonly JobDefinition[] = [closePeriodJob, payMaintainersJob, expireWishesJob, deliverNotificationJob, sweepNotificationsJob];
+export const refreshActivityJob = define({
+  name: 'refresh-activity',
+  queue: 'maintenance',
+  schema: z.object({}).passthrough(),
+  options: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
+  async handler(_data, { services, log }) {
+    if (!services.activity) return { skipped: 'the GitHub App is not configured' };
+    const result = await refreshActivity({ repositories: services.repositories, source: services.activity, clock: services.clock });
+    // One unreadable repository is logged and read again tomorrow; it does not fail the job.
+    if (result.failed.length > 0) log.warn({ failed: result.failed.slice(0, 20) }, 'some repositories could not be read');
+    log.info({ checked: result.checked, updated: result.updated, failed: result.failed.length, skipped: result.skipped.length }, 'activity refreshed');
+    return result;
+  },
+});
+
+export const JOBS: readonly JobDefinition[] = [closePeriodJob, payMaintainersJob, expireWishesJob, refreshActivityJob, deliverNotificationJob, sweepNotificationsJob];
 export type JobName = string;
 
 /** Repeating schedules, registered idempotently (upsertJobScheduler) by every instance. */
 export const SCHEDULES: readonly { id: string; queue: QueueName; pattern: string; job: JobName; data: Record<string, unknown> }[] = [
   { id: 'close-previous-month', queue: 'periods', pattern: '0 0 1 * *', job: 'close-period', data: {} },
   { id: 'expire-wishes-daily', queue: 'maintenance', pattern: '30 0 * * *', job: 'expire-wishes', data: {} },
+  { id: 'refresh-activity-daily', queue: 'maintenance', pattern: '0 3 * * *', job: 'refresh-activity', data: {} },
   { id: 'sweep-notifications', queue: 'notifications', pattern: '*/5 * * * *', job: 'sweep-notifications', data: {} },
 ];

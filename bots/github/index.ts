@@ -4,6 +4,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
+import type { Config } from '../../app/config.ts';
+import type { Logger } from '../../app/logger.ts';
 import type { Mount } from '../../app/server.ts';
 import type { Services } from '../../app/services.ts';
 import { forgetInbound, recordInbound } from '../../prisma/inbound-events.ts';
@@ -13,6 +15,7 @@ import { payloadProblems } from './payloads.ts';
 import { followWishChanges, insideWebhook } from './status-comment.ts';
 
 export const WEBHOOK_PATH = '/github/webhooks';
+type GithubConfig = NonNullable<Config['github']>;
 /** GitHub caps webhook payloads at 25 MB. */
 const MAX_BODY = 25 * 1024 * 1024;
 
@@ -38,24 +41,29 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-/** The GitHub App mount, or null when GITHUB_* is not configured. */
-export async function createGithubMount(services: Services, options: GithubMountOptions = {}): Promise<Mount | null> {
-  const gh = services.config.github;
-  if (!gh) return null;
+/** A Probot instance for the configured App (webhooks, and installation tokens for API reads). */
+export function createProbot(gh: GithubConfig, log: Logger, options: GithubMountOptions = {}): Probot {
   // A function default runs after Probot's own layer, which would otherwise replace `throttle`.
   const Octokit =
     options.retries === false
       ? ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { ...(o.throttle as object), enabled: false } }))
       : ProbotOctokit;
-  const probot = new Probot({
+  return new Probot({
     appId: gh.appId,
     privateKey: gh.privateKey,
     secret: gh.webhookSecret,
     baseUrl: gh.apiUrl.replace(/\/+$/, ''),
     Octokit: Octokit as typeof ProbotOctokit,
     // Probot bundles its own pino typings; the logger is a pino logger all the same.
-    log: services.log.child({ adapter: 'github' }) as never,
+    log: log.child({ adapter: 'github' }) as never,
   });
+}
+
+/** The GitHub App mount, or null when GITHUB_* is not configured. */
+export async function createGithubMount(services: Services, options: GithubMountOptions = {}): Promise<Mount | null> {
+  const gh = services.config.github;
+  if (!gh) return null;
+  const probot = createProbot(gh, services.log, options);
   const middleware = await createNodeMiddleware(upkeepGithubApp(services), { probot, webhooksPath: WEBHOOK_PATH });
   const prisma = services.db.prisma;
   followWishChanges(services, probot);

@@ -50,5 +50,13 @@ export interface RepositoryStore {
   withdraw(repository: string): Promise<void>;
   /** A commit, issue activity or release at `at`; keeps the latest. Unknown repositories are recorded. */
   recordActivity(repository: string, at: Date): Promise<void>;
+  /** Opted-in repositories with the App installation that covers them (for the activity refresh). */
+  listOptedIn(): Promise<{ repository: string; installationId: number | null }[]>;
   find(repository: string): Promise<RepositoryState | null>;
+}
+
+/** Where a repository's latest activity (commit, issue activity, release) can be read. */
+export interface RepositoryActivitySource {
+  /** The latest commit, issue activity or release, or null when the repository shows none. */
+  latestActivity(repository: string, installationId: number): Promise<Date | null>;
 }

@@ -22,6 +22,10 @@ export interface FakeRepo {
   installationId: number;
   /** Permission by lower-case login: admin, maintain, write, triage, read; absent = not a collaborator (404). */
   permissions: Map<string, string>;
+  /** Last push (ISO), newest release's publication, most recently updated issue; null = none. */
+  pushedAt: string | null;
+  releasedAt: string | null;
+  issueUpdatedAt: string | null;
 }
 
 export interface FakeComment {
@@ -103,8 +107,19 @@ export async function startFakeGithubApi(): Promise<FakeGithubApi> {
           full_name: `${m[1]}/${m[2]}`,
           owner: { login: m[1] },
           default_branch: r.defaultBranch,
+          pushed_at: r.pushedAt,
           license: r.license ? { key: r.license.toLowerCase(), spdx_id: r.license, name: r.license } : null,
         });
+      }
+      if (req.method === 'GET' && (m = /^\/repos\/([^/]+)\/([^/]+)\/releases$/.exec(path))) {
+        const r = repoOf(m[1]!, m[2]!);
+        if (!r) return notFound();
+        return send(200, r.releasedAt ? [{ id: 1, tag_name: 'v1.0.0', published_at: r.releasedAt }] : []);
+      }
+      if (req.method === 'GET' && (m = /^\/repos\/([^/]+)\/([^/]+)\/issues$/.exec(path))) {
+        const r = repoOf(m[1]!, m[2]!);
+        if (!r) return notFound();
+        return send(200, r.issueUpdatedAt ? [{ id: 1, number: 1, title: 'An issue', updated_at: r.issueUpdatedAt }] : []);
       }
       if (req.method === 'GET' && (m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(path))) {
         const r = repoOf(m[1]!, m[2]!);
@@ -159,6 +174,9 @@ export async function startFakeGithubApi(): Promise<FakeGithubApi> {
         license: opts.license === undefined ? 'MIT' : opts.license,
         files: new Map(Object.entries(opts.files ?? {})),
         permissions: new Map(Object.entries(opts.permissions ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+        pushedAt: opts.pushedAt ?? null,
+        releasedAt: opts.releasedAt ?? null,
+        issueUpdatedAt: opts.issueUpdatedAt ?? null,
       };
       repos.set(fullName.toLowerCase(), repo);
       return repo;
