@@ -1,11 +1,17 @@
 // Benchmark: close a period of 100,000 allocation lines (20,000 companies × 5 packages) on
-// PostgreSQL, and a second time (the idempotent no-op). Prints and returns the timings.
+// PostgreSQL as the scheduled close does (offline budget collection, ledger, month-end
+// summaries), and a second time (the idempotent no-op). Prints and returns the timings.
 import { performance } from 'node:perf_hooks';
 import type { Period } from '../core/period.ts';
 import { fixedClock } from '../core/ports/clock.ts';
 import { closePeriod } from '../core/use-cases/close-period.ts';
 import { checkLedgerInvariants } from '../prisma/ledger-checks.ts';
 import { PrismaLedgerStore } from '../prisma/ledger-store.ts';
+import { PrismaNotificationOutbox } from '../prisma/notification-outbox.ts';
+import { PrismaPaymentStore } from '../prisma/payment-store.ts';
+import { OfflineGateway } from '../payments/offline-gateway.ts';
+import { budgetCollector } from '../core/use-cases/payments/collect-budgets.ts';
+import { silentOutbox } from '../core/ports/notifications.ts';
 import { openTestDatabase } from '../test/databases.ts';
 
 export interface CloseBenchResult {
@@ -46,8 +52,11 @@ export async function benchClosePeriod(companies = 20_000, packagesPerCompany = 
     const ledger = new PrismaLedgerStore(db.prisma);
     const clock = fixedClock('2026-11-01T00:00:00Z');
     const period = '2026-10' as Period;
+    // As the scheduled close runs it, offline: every budget recorded as owed, summaries announced.
+    const paymentStore = new PrismaPaymentStore(db.prisma);
+    const budgets = budgetCollector({ gateway: new OfflineGateway(paymentStore), payments: paymentStore, outbox: silentOutbox, currency: 'EUR' });
     let t = performance.now();
-    const report = await closePeriod({ ledger, clock, period });
+    const report = await closePeriod({ ledger, clock, period, budgets, announce: { outbox: new PrismaNotificationOutbox(db.prisma), currency: 'EUR' } });
     const firstCloseMs = performance.now() - t;
     t = performance.now();
     await closePeriod({ ledger, clock, period });

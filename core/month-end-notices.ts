@@ -1,6 +1,6 @@
 import { parseAccountKey, type LedgerTransaction } from './ledger.ts';
 import { formatMoney } from './money.ts';
-import { receiptLines, summarisePlan } from './month-end.ts';
+import { receiptLinesByCompany, summarisePlan } from './month-end.ts';
 import type { PackageId } from './packages.ts';
 import type { Period } from './period.ts';
 import type { Notice } from './ports/notifications.ts';
@@ -16,9 +16,10 @@ import type { Notice } from './ports/notifications.ts';
 export function monthEndNotices(period: Period, plan: readonly LedgerTransaction[], currency: string): Notice[] {
   const money = (amount: number) => formatMoney({ amount, currency });
   const summary = summarisePlan(plan);
+  const receipts = receiptLinesByCompany(plan);
   const notices: Notice[] = [];
   for (const [companyId, total] of summary.companies) {
-    const lines = receiptLines(plan, companyId);
+    const lines = receipts.get(companyId) ?? [];
     const parts = lines.map((l) =>
       l.escrow > 0 && l.maintainers.length === 0
         ? `${l.package} ${money(l.amount)} (held in escrow: no maintainer yet)`

@@ -288,18 +288,36 @@ export interface ReceiptLine {
  * RangeError when they span several periods for this company or lack a package's distribution.
  */
 export function receiptLines(txs: Iterable<LedgerTransaction>, companyId: string): ReceiptLine[] {
-  const companyAccount = accounts.company(companyId);
-  const list = [...txs];
-  const contributions = list.filter((tx) => tx.kind === 'contribution' && tx.entries.some((e) => e.account === companyAccount && e.amount < 0));
-  if (contributions.length === 0) return [];
-  const period = contributions[0]!.period;
-  if (contributions.some((tx) => tx.period !== period)) throw new RangeError(`receipt of ${companyId}: transactions span several periods`);
+  return receiptLinesByCompany(txs, companyId).get(companyId) ?? [];
+}
 
-  // What each package paid its maintainers, and what this company has in each package's escrow hold.
-  const distributions = new Map<PackageId, { login: string; amount: number }[]>();
-  const held = new Map<PackageId, number>();
+/**
+ * Every company's receipt lines from one pass over a close's transactions (linear, so a
+ * month-end summary of 20,000 companies does not rescan the plan per company). With `only`,
+ * just that company's.
+ */
+export function receiptLinesByCompany(txs: Iterable<LedgerTransaction>, only?: string): Map<string, ReceiptLine[]> {
+  const list = [...txs];
+  // Contributions per company, and the period each company's receipt is of.
+  const contributions = new Map<string, LedgerTransaction[]>();
   for (const tx of list) {
-    if (tx.period !== period) continue;
+    if (tx.kind !== 'contribution') continue;
+    for (const e of tx.entries) {
+      const a = parseAccountKey(e.account);
+      if (a?.kind !== 'company' || e.amount >= 0 || (only !== undefined && a.companyId !== only)) continue;
+      const mine = contributions.get(a.companyId) ?? [];
+      mine.push(tx);
+      contributions.set(a.companyId, mine);
+    }
+  }
+  for (const [companyId, mine] of contributions) {
+    if (mine.some((tx) => tx.period !== mine[0]!.period)) throw new RangeError(`receipt of ${companyId}: transactions span several periods`);
+  }
+
+  // What each package paid its maintainers, and what each company has in each package's escrow hold, per period.
+  const distributions = new Map<string, { login: string; amount: number }[]>();
+  const held = new Map<string, number>();
+  for (const tx of list) {
     if (tx.kind === 'distribution') {
       let pkg: PackageId | undefined;
       const paid: { login: string; amount: number }[] = [];
@@ -308,31 +326,36 @@ export function receiptLines(txs: Iterable<LedgerTransaction>, companyId: string
         if (a?.kind === 'package' && e.amount < 0) pkg = a.package;
         else if (a?.kind === 'maintainer' && e.amount > 0) paid.push({ login: a.login, amount: e.amount });
       }
-      if (pkg !== undefined) distributions.set(pkg, paid);
+      if (pkg !== undefined) distributions.set(`${tx.period ?? ''}|${pkg}`, paid);
     } else if (tx.kind === 'escrow_hold') {
       for (const e of tx.entries) {
         const a = parseAccountKey(e.account);
-        if (a?.kind === 'escrow' && a.companyId === companyId && e.amount > 0) add(held, a.package, e.amount);
+        if (a?.kind === 'escrow' && e.amount > 0) add(held, `${tx.period ?? ''}|${a.companyId}|${a.package}`, e.amount);
       }
     }
   }
 
-  const lines: ReceiptLine[] = [];
-  for (const tx of contributions) {
-    for (const e of tx.entries) {
-      const a = parseAccountKey(e.account);
-      if (a?.kind !== 'package' || e.amount <= 0) continue;
-      const paid = distributions.get(a.package);
-      if (paid !== undefined && paid.length > 0) {
-        const parts = splitByLargestRemainder(e.amount, paid.map((m) => m.amount), `${period ?? ''}:${companyId}:${a.package}`);
-        const maintainers = paid.map((m, i) => ({ login: m.login, amount: parts[i]! })).filter((m) => m.amount > 0);
-        lines.push({ package: a.package, amount: e.amount, maintainers, escrow: 0 });
-      } else if (held.get(a.package) === e.amount) {
-        lines.push({ package: a.package, amount: e.amount, maintainers: [], escrow: e.amount });
-      } else {
-        throw new RangeError(`receipt of ${companyId}: no distribution or escrow of ${a.package} matches its contribution of ${e.amount}`);
+  const out = new Map<string, ReceiptLine[]>();
+  for (const [companyId, mine] of contributions) {
+    const period = mine[0]!.period;
+    const lines: ReceiptLine[] = [];
+    for (const tx of mine) {
+      for (const e of tx.entries) {
+        const a = parseAccountKey(e.account);
+        if (a?.kind !== 'package' || e.amount <= 0) continue;
+        const paid = distributions.get(`${period ?? ''}|${a.package}`);
+        if (paid !== undefined && paid.length > 0) {
+          const parts = splitByLargestRemainder(e.amount, paid.map((m) => m.amount), `${period ?? ''}:${companyId}:${a.package}`);
+          const maintainers = paid.map((m, i) => ({ login: m.login, amount: parts[i]! })).filter((m) => m.amount > 0);
+          lines.push({ package: a.package, amount: e.amount, maintainers, escrow: 0 });
+        } else if (held.get(`${period ?? ''}|${companyId}|${a.package}`) === e.amount) {
+          lines.push({ package: a.package, amount: e.amount, maintainers: [], escrow: e.amount });
+        } else {
+          throw new RangeError(`receipt of ${companyId}: no distribution or escrow of ${a.package} matches its contribution of ${e.amount}`);
+        }
       }
     }
+    out.set(companyId, lines);
   }
-  return lines;
+  return out;
 }

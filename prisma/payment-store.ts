@@ -60,6 +60,40 @@ export class PrismaPaymentStore implements PaymentStore {
     return row;
   }
 
+  async ensureMany(inputs: readonly NewPayment[]): Promise<Payment[]> {
+    const out: Payment[] = [];
+    // Batches bound the statement size; each is one insert and one read, whatever its length.
+    for (let i = 0; i < inputs.length; i += 5_000) {
+      const batch = inputs.slice(i, i + 5_000);
+      const col = <T,>(f: (p: NewPayment) => T) => batch.map(f);
+      await this.prisma.$executeRawUnsafe(
+        `INSERT INTO payment (id, kind, provider, status, amount, currency, idempotency_key, wish_id, pledge_id, company_id, period, login)
+         SELECT gen_random_uuid(), k, pr, 'pending', a, c, key, w, pl, co, pe, lo
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::text[], $10::text[])
+           AS u(k, pr, a, c, key, w, pl, co, pe, lo)
+         ON CONFLICT (idempotency_key) DO NOTHING`,
+        col((p) => p.kind),
+        col((p) => p.provider),
+        col((p) => String(p.amount)),
+        col((p) => p.currency),
+        col((p) => p.idempotencyKey),
+        col((p) => p.wishId ?? null),
+        col((p) => p.pledgeId ?? null),
+        col((p) => p.companyId ?? null),
+        col((p) => p.period ?? null),
+        col((p) => p.login ?? null),
+      );
+      const rows = await this.prisma.payment.findMany({ where: { idempotencyKey: { in: batch.map((p) => p.idempotencyKey) } } });
+      const byKey = new Map(rows.map((r) => [r.idempotencyKey, toPayment(r)]));
+      for (const p of batch) {
+        const row = byKey.get(p.idempotencyKey);
+        if (!row) throw new Error(`payment ${p.idempotencyKey} vanished`);
+        out.push(row);
+      }
+    }
+    return out;
+  }
+
   async byKey(idempotencyKey: string): Promise<Payment | null> {
     const r = await this.prisma.payment.findUnique({ where: { idempotencyKey } });
     return r && toPayment(r);

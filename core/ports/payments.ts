@@ -117,6 +117,8 @@ export interface MaintainerPayoutAccount {
 export interface PaymentStore {
   /** Creates the payment unless its idempotency key exists; returns the stored row either way. */
   ensure(input: NewPayment): Promise<Payment>;
+  /** `ensure` for many payments in one statement (a close's budget rows); rows in input order. */
+  ensureMany(inputs: readonly NewPayment[]): Promise<Payment[]>;
   byKey(idempotencyKey: string): Promise<Payment | null>;
   byId(id: string): Promise<Payment | null>;
   byExternalId(externalId: string): Promise<Payment | null>;

@@ -31,9 +31,13 @@ export function budgetCollector({
     async collect(period: Period, companies: readonly { companyId: string; budget: number }[]) {
       const unfunded: { companyId: string; reason: string }[] = [];
       const unknown: string[] = [];
-      for (const c of companies) {
+      // Every budget row in one set-based write: offline, that is all a close of any size needs.
+      const rows = await payments.ensureMany(
+        companies.map((c) => ({ kind: 'budget_charge' as const, provider: gateway.mode, amount: c.budget, currency, idempotencyKey: `budget:${c.companyId}:${period}`, companyId: c.companyId, period })),
+      );
+      for (const [i, c] of companies.entries()) {
         const key = `budget:${c.companyId}:${period}`;
-        let row = await payments.ensure({ kind: 'budget_charge', provider: gateway.mode, amount: c.budget, currency, idempotencyKey: key, companyId: c.companyId, period });
+        let row = rows[i]!;
         if (row.status === 'succeeded') continue;
         if (row.status === 'failed') {
           unfunded.push({ companyId: c.companyId, reason: row.error ?? 'the charge failed' });
