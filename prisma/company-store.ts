@@ -3,6 +3,7 @@ import type { AllocationLine } from '../core/allocation.ts';
 import type { PackageId } from '../core/packages.ts';
 import type { Company, CompanyStore, Role, StandingAllocation, Visibility } from '../core/ports/companies.ts';
 import type { PrismaClient } from './generated/client.ts';
+import { toBigInt, toSafeNumber } from './numbers.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,19 +16,6 @@ type CompanyRow = {
   visibility: string;
   createdAt: Date;
 };
-
-/** A BIGINT column as a number; refuses values a JS number cannot hold exactly. */
-export function toSafeNumber(value: bigint, what: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`${what} ${value} is beyond the safe integer range`);
-  return n;
-}
-
-/** A number for a BIGINT column; refuses fractions and unsafe integers (they would round silently). */
-export function toBigInt(value: number, what: string): bigint {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be a safe integer, got ${value}`);
-  return BigInt(value);
-}
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -4,7 +4,7 @@ import type { PackageId } from '../core/packages.ts';
 import type { Period } from '../core/period.ts';
 import type { FundingStats } from '../core/ports/funding-stats.ts';
 import type { PrismaClient } from './generated/client.ts';
-import { toSafeNumber } from './ledger-store.ts';
+import { toSafeNumber } from './numbers.ts';
 
 export class PrismaFundingStats implements FundingStats {
   constructor(private readonly prisma: PrismaClient) {}

@@ -6,6 +6,7 @@ import type { PackageId } from '../core/packages.ts';
 import type { Period } from '../core/period.ts';
 import type { CloseSnapshot, LedgerStore, PeriodState } from '../core/ports/ledger.ts';
 import type { PrismaClient } from './generated/client.ts';
+import { toSafeNumber } from './numbers.ts';
 
 /** Transactions written per database transaction: bounds memory and lock time. */
 const BATCH = 2_000;
@@ -25,13 +26,6 @@ const toState = (r: PeriodRow): PeriodState => ({
   startedAt: new Date(r.started_at),
   closedAt: r.closed_at ? new Date(r.closed_at) : null,
 });
-
-/** BigInt from the driver → number, refusing values a number cannot hold exactly. */
-export function toSafeNumber(v: bigint | number | string): number {
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`amount ${String(v)} exceeds the safe integer range`);
-  return n;
-}
 
 export class PrismaLedgerStore implements LedgerStore {
   constructor(private readonly prisma: PrismaClient) {}

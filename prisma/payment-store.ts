@@ -3,14 +3,10 @@
 import type { Period } from '../core/period.ts';
 import type { MaintainerPayoutAccount, NewPayment, Payment, PaymentKind, PaymentStatus, PaymentStore } from '../core/ports/payments.ts';
 import type { PrismaClient } from './generated/client.ts';
+import { toSafeNumber } from './numbers.ts';
 
 type PaymentRow = Awaited<ReturnType<PrismaClient['payment']['findUnique']>> & {};
 
-function toNumber(v: bigint): number {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`amount ${v} exceeds the safe integer range`);
-  return n;
-}
 
 function toPayment(r: PaymentRow): Payment {
   return {
@@ -18,7 +14,7 @@ function toPayment(r: PaymentRow): Payment {
     kind: r.kind as PaymentKind,
     provider: r.provider as Payment['provider'],
     status: r.status as PaymentStatus,
-    amount: toNumber(r.amount),
+    amount: toSafeNumber(r.amount),
     currency: r.currency,
     idempotencyKey: r.idempotencyKey,
     wishId: r.wishId,
@@ -184,7 +180,7 @@ export class PrismaPaymentStore implements PaymentStore {
        GROUP BY a.login HAVING SUM(e.amount) > 0
        ORDER BY a.login`,
     );
-    return rows.map((r) => ({ login: r.login, balance: toNumber(BigInt(r.balance)) }));
+    return rows.map((r) => ({ login: r.login, balance: toSafeNumber(r.balance) }));
   }
 }
 

@@ -2,7 +2,7 @@
 import type { PackageId } from '../core/packages.ts';
 import type { OptInOutcome, RepositoryOptIn, RepositoryState, RepositoryStore } from '../core/ports/repositories.ts';
 import type { PrismaClient } from './generated/client.ts';
-import { toBigInt } from './company-store.ts';
+import { toBigInt } from './numbers.ts';
 
 const REPOSITORY = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\/[a-z0-9._-]+$/;
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
