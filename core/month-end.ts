@@ -2,6 +2,7 @@ import { accounts, parseAccountKey, transaction, type LedgerEntry, type LedgerTr
 import type { PackageId } from './packages.ts';
 import { addMonths, comparePeriods, type Period } from './period.ts';
 import { splitByLargestRemainder } from './split.ts';
+import { byString } from './order.ts';
 
 /** Escrow whose origin period is this many months (or more) before the close returns as credit. */
 export const ESCROW_RETURN_MONTHS = 6;
@@ -36,9 +37,6 @@ export interface CloseInput {
   /** Escrow outstanding before this close (lots of earlier periods). */
   escrowLots: readonly EscrowLot[];
 }
-
-// Code-unit order: locale-independent, so every machine sorts alike.
-const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function assertPositiveBudget(c: CloseCompany): void {
   if (!Number.isSafeInteger(c.budget) || c.budget <= 0) throw new RangeError(`company ${c.companyId}: budget must be a positive safe integer, got ${c.budget}`);

@@ -4,6 +4,7 @@ import type { PackageId } from '../core/packages.ts';
 import type { Company, CompanyStore, Role, StandingAllocation, Visibility } from '../core/ports/companies.ts';
 import type { PrismaClient } from './generated/client.ts';
 import { toBigInt, toSafeNumber } from './numbers.ts';
+import { byString } from '../core/order.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,8 +17,6 @@ type CompanyRow = {
   visibility: string;
   createdAt: Date;
 };
-
-const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function toCompany(row: CompanyRow): Company {
   return {

@@ -3,10 +3,9 @@ import type { PackageId } from '../core/packages.ts';
 import type { OptInOutcome, RepositoryOptIn, RepositoryState, RepositoryStore } from '../core/ports/repositories.ts';
 import type { PrismaClient } from './generated/client.ts';
 import { toBigInt } from './numbers.ts';
+import { byString } from '../core/order.ts';
 
 const REPOSITORY = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\/[a-z0-9._-]+$/;
-const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /** `Owner/Repo` → `owner/repo`; RangeError for anything else (callers parse user input first). */
 function repositoryId(repository: string): string {
   const id = repository.trim().toLowerCase();

@@ -6,6 +6,7 @@ import { isActive, packageWarnings, type PackageWarning } from '../package-warni
 import type { PackageId } from '../packages.ts';
 import type { Company } from '../ports/companies.ts';
 import type { MaintainerShare, PackageDirectory, PackageProfile } from '../ports/packages.ts';
+import { byString } from '../order.ts';
 
 /** What a company sees of one package it depends on or funds. */
 export interface PackageView {
@@ -26,9 +27,6 @@ export interface PackageView {
 
 /** More packages than this in one request is a mistake, not a manifest. */
 export const MAX_PACKAGES_PER_REQUEST = 10_000;
-
-/** Code-unit order, as the month-end close sorts: the same on every machine and database collation. */
-export const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A company's monthly budget as Money, null until an admin sets one. */
 export const budgetOf = (company: Company): Money | null => (company.budget === null ? null : money(company.budget, company.currency));
