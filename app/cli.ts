@@ -6,7 +6,7 @@ import { closePeriod } from '../core/use-cases/close-period.ts';
 import { openDatabase, type Database } from '../prisma/db.ts';
 import { checkLedgerInvariants } from '../prisma/ledger-checks.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createLogger } from './logger.ts';
+import { createLogger } from '../edge/logger.ts';
 import { createServices, type Services } from './services.ts';
 import { issueOperatorToken } from './operator.ts';
 import { enqueueClose } from '../worker/cli.ts';

@@ -18,7 +18,7 @@ import { FakeDiscord } from '../test/fakes/discord-api.ts';
 import { startFakeGithubApi } from '../test/fakes/github-api.ts';
 import { SIGNING_SECRET, SlackDriver, startFakeSlackApi } from '../test/fakes/slack-api.ts';
 import { loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
+import { createLogger } from '../edge/logger.ts';
 import { issueOperatorToken } from './operator.ts';
 import { assemblePlatform } from './platform.ts';
 import { createHttpApp } from './server.ts';

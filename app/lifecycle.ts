@@ -1,6 +1,6 @@
 // Start-up and shutdown shared by `npm start` and `npm run worker`.
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../edge/logger.ts';
 
 /** The configuration, or exit 1 with a message naming every bad variable. */
 export function loadConfigOrExit(): Config {

@@ -3,7 +3,7 @@ import { systemClock } from '../core/ports/clock.ts';
 import { openDatabase } from '../prisma/db.ts';
 import type { Config } from './config.ts';
 import { loadConfigOrExit, run, stopOnSignals } from './lifecycle.ts';
-import { createLogger } from './logger.ts';
+import { createLogger } from '../edge/logger.ts';
 import { assemblePlatform } from './platform.ts';
 import { createHttpApp } from './server.ts';
 import { createServices } from './services.ts';

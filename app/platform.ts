@@ -1,6 +1,6 @@
 // Assembles the front-ends that are configured: each adapter contributes a mount (its
 // webhook path) or routes, or nothing when its variables are absent.
-import type { Route } from '../web/http.ts';
+import type { Route } from '../edge/http.ts';
 import { adminRoutes } from '../web/admin.ts';
 import { stripeWebhookMount } from '../web/stripe-webhooks.ts';
 import { createDiscordMount } from '../bots/discord/app.ts';

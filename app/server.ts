@@ -1,25 +1,15 @@
 // One HTTP server for everything: public API, health, and the bots' webhook endpoints.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpError, matchPath, runHandler, sendError, sendJson, type Route } from '../web/http.ts';
+import { HttpError, matchPath, runHandler, sendError, sendJson, type Route } from '../edge/http.ts';
 import { apiRoutes } from '../web/api.ts';
 import { openApiRoutes } from '../web/openapi.ts';
 import { widgetRoutes } from '../web/widget.ts';
 import type { Services } from './services.ts';
+import type { HealthProbe, Mount } from '../edge/contribution.ts';
 
-/** A front-end that owns a path and its raw request (signature checks need the raw body). */
-export interface Mount {
-  name: string;
-  /** Exact path or prefix ending in `/`. */
-  path: string;
-  listener: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
-}
+export type { HealthProbe, Mount } from '../edge/contribution.ts';
 
-/** A component whose health `/healthz` reports (the database, the queue...). */
-export interface HealthProbe {
-  name: string;
-  check(): Promise<void>;
-}
 
 export interface HttpApp {
   server: Server;

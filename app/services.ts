@@ -24,35 +24,16 @@ import { PrismaRepositoryStore } from '../prisma/repository-store.ts';
 import { PrismaWishStore } from '../prisma/wish-store.ts';
 import { PrismaSubscriptionStore } from '../prisma/subscription-store.ts';
 import { PrismaNotificationOutbox } from '../prisma/notification-outbox.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../edge/logger.ts';
+import type { Ports } from '../core/ports/index.ts';
+import { PrismaInboundLog } from '../prisma/inbound-log.ts';
 import type { Config } from './config.ts';
 
-export interface Services {
+/** The ports, plus what only the composition root may hold (the configuration, the database, the logger). */
+export interface Services extends Ports {
   config: Config;
   db: Database;
-  clock: Clock;
   log: Logger;
-  companies: CompanyStore;
-  packages: PackageDirectory;
-  ledger: LedgerStore;
-  fundingStats: FundingStats;
-  /** Chat users' GitHub logins, confirmed from GitHub (Discord `/link github`). */
-  identityLinks: IdentityLinkStore;
-  /** Chat channels following packages and repositories (Slack and Discord `subscribe`). */
-  subscriptions: SubscriptionStore;
-  hashToken(token: string): string;
-  /** Wishes (GitHub issues crowdfunded by pledges). */
-  wishes: WishStore;
-  /** Repositories' opt-ins, maintainers and activity (the GitHub App writes them). */
-  repositories: RepositoryStore;
-  /** Reads repositories' latest activity from GitHub (null when the App is not configured). */
-  activity: RepositoryActivitySource | null;
-  /** Notices to subscribed channels: notification rows, delivered by the worker (worker/jobs.ts). */
-  outbox: NotificationOutbox;
-  /** Stripe (STRIPE_SECRET_KEY set) or offline gateway; the type allows null for tests that run without payments. */
-  payments: PaymentProvider | null;
-  /** Payment attempts, saved payment methods and payout accounts (the payments adapter's rows). */
-  paymentStore: PaymentStore;
 }
 
 export const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -75,7 +56,8 @@ export function createServices({ config, db, clock, log }: { config: Config; db:
     repositories: new PrismaRepositoryStore(db.prisma),
     activity: config.github ? githubActivitySource(config.github, log) : null,
     outbox: new PrismaNotificationOutbox(db.prisma),
-    payments: createPaymentGateway(config, paymentStore),
-    paymentStore,
+    gateway: createPaymentGateway(config, paymentStore),
+    payments: paymentStore,
+    inbound: new PrismaInboundLog(db.prisma),
   };
 }

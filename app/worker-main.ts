@@ -6,7 +6,7 @@ import { systemClock } from '../core/ports/clock.ts';
 import { openDatabase } from '../prisma/db.ts';
 import { startJobs } from '../worker/index.ts';
 import { loadConfigOrExit, run, stopOnSignals } from './lifecycle.ts';
-import { createLogger } from './logger.ts';
+import { createLogger } from '../edge/logger.ts';
 import { createServices } from './services.ts';
 
 async function main(): Promise<void> {

@@ -33,13 +33,13 @@ export const PAYMENTS_USAGE = `  payments:list [pending]
 const fmt = (amount: number, currency: string): string => formatMoney(money(amount, currency));
 
 function provider(s: Services): PaymentProvider {
-  if (!s.payments) throw new DomainError('payments_offline', 'Payments are not configured.');
-  return s.payments;
+  if (!s.gateway) throw new DomainError('payments_offline', 'Payments are not configured.');
+  return s.gateway;
 }
 
 /** The close's budget collection for these services (pass it as `budgets` to closePeriod). */
 export function closeBudgets(s: Services): BudgetCollector {
-  return budgetCollector({ gateway: provider(s), payments: s.paymentStore, outbox: s.outbox, currency: s.config.currency });
+  return budgetCollector({ gateway: provider(s), payments: s.payments, outbox: s.outbox, currency: s.config.currency });
 }
 
 function describe(p: Payment): string {
@@ -62,20 +62,20 @@ export async function runPaymentsCommand(s: Services, command: string, args: str
     case 'payments:list': {
       const pendingOnly = args[0] === 'pending';
       if (args[0] !== undefined && !pendingOnly) throw new DomainError('invalid_input', '`payments:list` takes nothing or `pending`.');
-      const rows = await s.paymentStore.list(pendingOnly ? { status: 'pending' } : {});
+      const rows = await s.payments.list(pendingOnly ? { status: 'pending' } : {});
       if (rows.length === 0) lines.push(pendingOnly ? 'No pending payments.' : 'No payments yet.');
       for (const p of rows) lines.push(describe(p));
       return { code: 0, lines };
     }
     case 'payments:mark-paid': {
       const id = need('payment', '<payment id>');
-      const r = await markPaymentPaid({ payments: s.paymentStore, gateway, wishes: s.wishes, ledger: s.ledger, outbox: s.outbox, clock: s.clock, paymentId: id });
+      const r = await markPaymentPaid({ payments: s.payments, gateway, wishes: s.wishes, ledger: s.ledger, outbox: s.outbox, clock: s.clock, paymentId: id });
       lines.push(r.changed ? `Marked paid: ${r.detail}.` : `Already paid: ${r.detail}; nothing changed.`);
       return { code: 0, lines };
     }
     case 'refunds': {
       const wishId = unwrap(parseWishId(need('wish', '<owner/repo#n>')));
-      const r = await refundWishPledges({ wishes: s.wishes, payments: s.paymentStore, gateway, ledger: s.ledger, clock: s.clock, wishId });
+      const r = await refundWishPledges({ wishes: s.wishes, payments: s.payments, gateway, ledger: s.ledger, clock: s.clock, wishId });
       const wish = await s.wishes.get(wishId);
       const cur = wish?.currency ?? s.config.currency;
       for (const x of r.refunded) lines.push(`refunded ${fmt(x.amount, cur)} (pledge ${x.pledgeId})`);
@@ -87,7 +87,7 @@ export async function runPaymentsCommand(s: Services, command: string, args: str
     }
     case 'payouts': {
       const period = unwrap(parsePeriod(need('month', '<YYYY-MM>')));
-      const r = await sendPayouts({ payments: s.paymentStore, gateway, ledger: s.ledger, clock: s.clock, period, currency: s.config.currency });
+      const r = await sendPayouts({ payments: s.payments, gateway, ledger: s.ledger, clock: s.clock, period, currency: s.config.currency });
       const cur = s.config.currency;
       for (const x of r.sent) lines.push(`sent ${fmt(x.amount, cur)} to ${x.login}`);
       for (const x of r.owed) lines.push(`OWED ${fmt(x.amount, cur)} to ${x.login}: pay by hand, then payments:mark-paid ${x.paymentId}`);
@@ -98,7 +98,7 @@ export async function runPaymentsCommand(s: Services, command: string, args: str
     }
     case 'charge': {
       const period = unwrap(parsePeriod(need('month', '<YYYY-MM>')));
-      const rows = await s.paymentStore.list({ kind: 'budget_charge', period });
+      const rows = await s.payments.list({ kind: 'budget_charge', period });
       if (rows.length === 0) lines.push(`No budget charges for ${period} yet; they are made when the month is closed.`);
       for (const p of rows) {
         const label = p.status === 'succeeded' ? 'paid' : p.status === 'failed' ? 'FAILED — allocation unfunded this month' : p.provider === 'offline' ? 'OWED by the company (payments offline)' : 'pending';
@@ -108,13 +108,13 @@ export async function runPaymentsCommand(s: Services, command: string, args: str
     }
     case 'billing': {
       const company = await findCompany(s, need('company', '<company id, name or workspace>'));
-      const r = await budgetSetupLink({ companies: s.companies, payments: s.paymentStore, gateway, companyId: company.id, now: s.clock.now() });
+      const r = await budgetSetupLink({ companies: s.companies, payments: s.payments, gateway, companyId: company.id, now: s.clock.now() });
       lines.push(r.url ? `Card setup link for ${r.companyName}: ${r.url}` : `No link for ${r.companyName}: budgets are recorded as owed and settled by the operator.`);
       return { code: 0, lines };
     }
     case 'payouts:link': {
       const login = need('maintainer', '<GitHub login>');
-      const r = await maintainerOnboardingLink({ payments: s.paymentStore, gateway, login, publicUrl: s.config.publicUrl });
+      const r = await maintainerOnboardingLink({ payments: s.payments, gateway, login, publicUrl: s.config.publicUrl });
       lines.push(r.url ? `Payout onboarding link for ${login}: ${r.url}` : `No link: payouts are made by the operator.`);
       return { code: 0, lines };
     }

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../app/config.ts';
-import { createLogger } from '../app/logger.ts';
+import { createLogger } from '../edge/logger.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { githubActivitySource } from '../bots/github/activity.ts';
 import { packageWarnings } from '../core/package-warnings.ts';

@@ -2,7 +2,7 @@
 // running server (createHttpApp with the Discord mount), against a recording fake Discord
 // REST API on 127.0.0.1 and a real PostgreSQL database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../app/logger.ts';
+import { createLogger } from '../edge/logger.ts';
 import { encodeAction } from '../bots/discord/custom-ids.ts';
 import { money } from '../core/money.ts';
 import { confirmPledgePayment } from '../core/use-cases/wishes/confirm-pledge-payment.ts';

@@ -2,7 +2,7 @@
 // interactions in Discord's real payload shapes, and the running app against a fake REST API.
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { loadConfig } from '../app/config.ts';
-import { createLogger } from '../app/logger.ts';
+import { createLogger } from '../edge/logger.ts';
 import { createHttpApp, type HttpApp } from '../app/server.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { createDiscordMount, type DiscordMountOptions } from '../bots/discord/app.ts';

@@ -5,7 +5,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../app/config.ts';
-import { createLogger } from '../app/logger.ts';
+import { createLogger } from '../edge/logger.ts';
 import { createHttpApp, type HttpApp } from '../app/server.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { createGithubMount, signWebhook } from '../bots/github/index.ts';

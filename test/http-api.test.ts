@@ -7,7 +7,7 @@ import type { Period } from '../core/period.ts';
 import { fixedClock } from '../core/ports/clock.ts';
 import { closePeriod } from '../core/use-cases/close-period.ts';
 import { loadConfig } from '../app/config.ts';
-import { createLogger } from '../app/logger.ts';
+import { createLogger } from '../edge/logger.ts';
 import { issueOperatorToken } from '../app/operator.ts';
 import { createHttpApp, type HttpApp } from '../app/server.ts';
 import { createServices, type Services } from '../app/services.ts';

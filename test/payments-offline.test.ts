@@ -12,7 +12,7 @@ import { placePledge } from '../core/use-cases/wishes/place-pledge.ts';
 import { quoteWish } from '../core/use-cases/wishes/quote-wish.ts';
 import type { WishId } from '../core/wishlist.ts';
 import { loadConfig } from '../app/config.ts';
-import { createLogger } from '../app/logger.ts';
+import { createLogger } from '../edge/logger.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { OfflineGateway } from '../payments/offline-gateway.ts';
 import { closeBudgets, runPaymentsCommand } from '../payments/operator-commands.ts';
@@ -55,11 +55,11 @@ async function quotedWish(id: string, quote: number): Promise<WishId> {
 }
 
 const pledge = (wishId: WishId, login: string, amount: number) =>
-  placePledge({ wishes: s.wishes, payments: s.payments!, outbox: s.outbox, clock, id: wishId, pledger: { source: 'github', id: login, display: login }, amount: money(amount, 'EUR') });
+  placePledge({ wishes: s.wishes, payments: s.gateway!, outbox: s.outbox, clock, id: wishId, pledger: { source: 'github', id: login, display: login }, amount: money(amount, 'EUR') });
 
 describe('payments offline on PGlite', () => {
   it('runs offline without Stripe: no webhook endpoint, every operator reply says so', async () => {
-    expect(s.payments).toBeInstanceOf(OfflineGateway);
+    expect(s.gateway).toBeInstanceOf(OfflineGateway);
     expect(stripeWebhookMount(s)).toBeNull();
     const r = await cli('payments:list');
     expect(r.lines[0]).toMatch(/^\[offline\] Payments are offline/);
@@ -71,7 +71,7 @@ describe('payments offline on PGlite', () => {
     const b = await pledge(wishId, 'bob', 2_000);
     expect(a).toMatchObject({ offline: true, checkoutUrl: null });
     const pending = await cli('payments:list', 'pending');
-    const ids = (await s.paymentStore.list({ kind: 'pledge', status: 'pending', wishId })).map((p) => p.id);
+    const ids = (await s.payments.list({ kind: 'pledge', status: 'pending', wishId })).map((p) => p.id);
     expect(ids).toHaveLength(2);
     for (const id of ids) expect(pending.lines.some((l) => l.startsWith(id) && l.includes('pledge'))).toBe(true);
 
@@ -94,7 +94,7 @@ describe('payments offline on PGlite', () => {
     const wishId = await quotedWish('acme/offline#2', 9_000);
     const p = await pledge(wishId, 'carol', 1_000);
     const unpaid = await pledge(wishId, 'dan', 700);
-    await cli('payments:mark-paid', (await s.paymentStore.forPledge(p.pledgeId, 'pledge'))!.id);
+    await cli('payments:mark-paid', (await s.payments.forPledge(p.pledgeId, 'pledge'))!.id);
     await cancelWish({ wishes: s.wishes, outbox: s.outbox, clock, id: wishId, by: 'maint', isMaintainer: true });
     const first = await cli('refunds', wishId);
     expect(first.lines.some((l) => l.startsWith('OWED') && l.includes(p.pledgeId))).toBe(true);
@@ -102,7 +102,7 @@ describe('payments offline on PGlite', () => {
     expect(await balance(`wish:${wishId}`)).toBe(1_000); // not moved until settled
     const again = await cli('refunds', wishId);
     expect(again.lines.filter((l) => l.startsWith('OWED'))).toHaveLength(1);
-    const refundRow = (await s.paymentStore.byKey(`refund:${p.pledgeId}`))!;
+    const refundRow = (await s.payments.byKey(`refund:${p.pledgeId}`))!;
     expect((await cli('payments:mark-paid', refundRow.id)).lines.at(-1)).toMatch(/refund of pledge .* recorded/);
     expect(await balance(`wish:${wishId}`)).toBe(0);
     expect((await s.wishes.get(wishId))!.pledges.every((x) => x.status === 'refunded')).toBe(true);
@@ -129,15 +129,15 @@ describe('payments offline on PGlite', () => {
     const owed = payouts.lines.filter((l) => l.startsWith('OWED'));
     expect(owed).toHaveLength(3);
     expect(owed.some((l) => l.includes('erin') && l.includes('108.80'))).toBe(true);
-    const rows = await s.paymentStore.list({ kind: 'payout', period: P });
+    const rows = await s.payments.list({ kind: 'payout', period: P });
     expect(rows.map((r) => [r.login, r.amount]).sort()).toEqual([['erin', 10_880], ['fay', 10_560], ['gus', 10_560]]);
     for (const r of rows) await cli('payments:mark-paid', r.id);
     expect(await balance('maintainer:erin')).toBe(0);
     expect(await balance('external:offline')).toBe(-5_000 + 32_000 - 0); // pledges in, payouts out
     const rerun = await cli('payouts', P);
     expect(rerun.lines.at(-1)).toBe(`No payouts due for ${P}.`);
-    expect(await s.paymentStore.list({ kind: 'payout', period: P })).toHaveLength(3);
-    const budgetRow = (await s.paymentStore.byKey(`budget:${acme}:${P}`))!;
+    expect(await s.payments.list({ kind: 'payout', period: P })).toHaveLength(3);
+    const budgetRow = (await s.payments.byKey(`budget:${acme}:${P}`))!;
     expect((await cli('payments:mark-paid', budgetRow.id)).lines.at(-1)).toMatch(/budget of company .* received/);
     expect((await cli('charge', P)).lines.some((l) => l.startsWith(`company ${acme}`) && l.includes('paid'))).toBe(true);
     await soundLedger();

@@ -19,7 +19,7 @@ import { placePledge } from '../core/use-cases/wishes/place-pledge.ts';
 import { quoteWish } from '../core/use-cases/wishes/quote-wish.ts';
 import type { WishId } from '../core/wishlist.ts';
 import { loadConfig } from '../app/config.ts';
-import { createLogger } from '../app/logger.ts';
+import { createLogger } from '../edge/logger.ts';
 import { createHttpApp, type HttpApp } from '../app/server.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { StripeGateway } from '../payments/stripe-gateway.ts';
@@ -93,7 +93,7 @@ async function quotedWish(id: string, quote: number): Promise<WishId> {
 }
 
 async function pledge(wishId: WishId, login: string, amount: number) {
-  return placePledge({ wishes: s.wishes, payments: s.payments!, outbox, clock, id: wishId, pledger: { source: 'github', id: login, display: login }, amount: money(amount, 'EUR') });
+  return placePledge({ wishes: s.wishes, payments: s.gateway!, outbox, clock, id: wishId, pledger: { source: 'github', id: login, display: login }, amount: money(amount, 'EUR') });
 }
 
 /** The pledger pays on Stripe's page; returns the checkout.session.completed event. */
@@ -122,7 +122,7 @@ describe('pledges through Stripe Checkout', () => {
       payment_intent_data: { metadata: { pledgeId: a.pledgeId } },
     });
     // Asking again for the same pledge reuses the session.
-    const again = await s.payments!.startPledgeCheckout({ pledgeId: a.pledgeId, wishId, amount: money(6_000, 'EUR'), pledger: { source: 'github', id: 'alice', display: 'alice' }, idempotencyKey: `pledge:${a.pledgeId}` });
+    const again = await s.gateway!.startPledgeCheckout({ pledgeId: a.pledgeId, wishId, amount: money(6_000, 'EUR'), pledger: { source: 'github', id: 'alice', display: 'alice' }, idempotencyKey: `pledge:${a.pledgeId}` });
     expect(again.url).toBe(a.checkoutUrl);
     expect(fake.callsTo('POST', '/v1/checkout/sessions')).toHaveLength(2);
     events = [pay(a.checkoutUrl), pay(b.checkoutUrl)];
@@ -142,7 +142,7 @@ describe('pledges through Stripe Checkout', () => {
     expect(wish!.pledges.every((p) => p.status === 'paid')).toBe(true);
     expect(await balance(`wish:${wishId}`)).toBe(10_000);
     expect(await balance('external:stripe')).toBe(-10_000);
-    const rows = await s.paymentStore.list({ kind: 'pledge', wishId });
+    const rows = await s.payments.list({ kind: 'pledge', wishId });
     expect(rows.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
     await soundLedger();
   });
@@ -206,7 +206,7 @@ describe('refunds of a wish that expired or was cancelled', () => {
 
     // Frank's refund happens at Stripe but the answer is lost (as if we crashed right after).
     fake.inject((m, p, b) => m === 'POST' && p === '/v1/refunds' && b.metadata?.pledgeId === paid[1]!.pledgeId, { kind: 'drop-after-effect' }, 2);
-    const run = () => refundWishPledges({ wishes: s.wishes, payments: s.paymentStore, gateway: s.payments!, ledger: s.ledger, clock, wishId });
+    const run = () => refundWishPledges({ wishes: s.wishes, payments: s.payments, gateway: s.gateway!, ledger: s.ledger, clock, wishId });
     const first = await run();
     expect(first.refunded.map((r) => r.pledgeId).sort()).toEqual([paid[0]!.pledgeId, paid[2]!.pledgeId].sort());
     expect(first.failed.map((r) => r.pledgeId)).toEqual([paid[1]!.pledgeId]);
@@ -236,7 +236,7 @@ describe('refunds of a wish that expired or was cancelled', () => {
     const p = await pledge(wishId, 'ivan', 7_000);
     await deliver(pay(p.checkoutUrl));
     await cancelWish({ wishes: s.wishes, outbox, clock, id: wishId, by: 'maint', isMaintainer: true });
-    const run = () => refundWishPledges({ wishes: s.wishes, payments: s.paymentStore, gateway: s.payments!, ledger: s.ledger, clock, wishId });
+    const run = () => refundWishPledges({ wishes: s.wishes, payments: s.payments, gateway: s.gateway!, ledger: s.ledger, clock, wishId });
     await Promise.all([run(), run()]);
     const refunds = [...fake.refunds.values()].filter((r) => r.metadata.pledgeId === p.pledgeId);
     expect(refunds).toHaveLength(1);
@@ -251,7 +251,7 @@ describe('refunds of a wish that expired or was cancelled', () => {
     const wishId = await quotedWish('acme/ui#12', 50_000);
     const p = await pledge(wishId, 'judy', 1_500);
     await cancelWish({ wishes: s.wishes, outbox, clock, id: wishId, by: 'maint', isMaintainer: true });
-    const report = await refundWishPledges({ wishes: s.wishes, payments: s.paymentStore, gateway: s.payments!, ledger: s.ledger, clock, wishId });
+    const report = await refundWishPledges({ wishes: s.wishes, payments: s.payments, gateway: s.gateway!, ledger: s.ledger, clock, wishId });
     expect(report.released).toEqual([p.pledgeId]);
     const late = await deliver(pay(p.checkoutUrl));
     expect(late.body.result).toBe('refunded_late');
@@ -279,7 +279,7 @@ describe('company budgets and maintainer payouts', () => {
 
   it('saves a payment method through Checkout in setup mode', async () => {
     for (const id of [ids.paying, ids.declined]) {
-      const link = await budgetSetupLink({ companies: s.companies, payments: s.paymentStore, gateway: s.payments!, companyId: id, now: clock.now() });
+      const link = await budgetSetupLink({ companies: s.companies, payments: s.payments, gateway: s.gateway!, companyId: id, now: clock.now() });
       expect(link.url).toMatch(/^https:\/\/checkout\.stripe\.test\//);
       const session = fake.completeSession(link.url!.split('/').pop()!);
       expect(session.mode).toBe('setup');
@@ -287,14 +287,14 @@ describe('company budgets and maintainer payouts', () => {
     }
     const setups = fake.callsTo('POST', '/v1/checkout/sessions').filter((c) => c.body.mode === 'setup');
     expect(setups[0]!.body).toMatchObject({ allowed_payment_method_types: ['card'], customer: expect.stringMatching(/^cus_/), metadata: { kind: 'budget_setup', companyId: ids.paying } });
-    const billing = await s.paymentStore.billing(ids.paying);
+    const billing = await s.payments.billing(ids.paying);
     expect(billing?.customerId).toMatch(/^cus_/);
     expect(billing?.paymentMethodId).toMatch(/^pm_/);
-    fake.decliningPaymentMethods.add((await s.paymentStore.billing(ids.declined))!.paymentMethodId!);
+    fake.decliningPaymentMethods.add((await s.payments.billing(ids.declined))!.paymentMethodId!);
   });
 
   it('charges budgets off-session at close; a failed charge leaves that allocation unfunded, recorded and reported', async () => {
-    const budgets = budgetCollector({ gateway: s.payments!, payments: s.paymentStore, outbox, currency: 'EUR' });
+    const budgets = budgetCollector({ gateway: s.gateway!, payments: s.payments, outbox, currency: 'EUR' });
     // Stripe is unreachable for the first charge: nothing is distributed, the close can be re-run.
     fake.inject((m, p) => m === 'POST' && p === '/v1/payment_intents', { kind: 'error', status: 500, error: { type: 'api_error', message: 'boom' } });
     await expect(closePeriod({ ledger: s.ledger, clock, period: P, budgets })).rejects.toMatchObject({ code: 'payment_failed' });
@@ -313,7 +313,7 @@ describe('company budgets and maintainer payouts', () => {
     expect(succeeded.map((pi) => [pi.metadata.companyId, pi.amount])).toEqual([[ids.paying, 100_000]]);
     expect(charges.find((c) => c.body.metadata.companyId === ids.paying)!.body).toMatchObject({ off_session: 'true', confirm: 'true', amount: '100000', currency: 'eur' });
 
-    const rows = await s.paymentStore.list({ kind: 'budget_charge', period: P });
+    const rows = await s.payments.list({ kind: 'budget_charge', period: P });
     const status = Object.fromEntries(rows.map((r) => [r.companyId, r.status]));
     expect(status).toEqual({ [ids.paying]: 'succeeded', [ids.declined]: 'failed', [ids.nocard]: 'failed' });
     const failedNotices = notices.filter((n) => n.data.type === 'budget_charge_failed');
@@ -330,20 +330,20 @@ describe('company budgets and maintainer payouts', () => {
 
   it('pays each maintainer once per period, with the right amounts; small or unbanked balances carry over', async () => {
     // paying: 100 000 → react 34 000 (alice 60 % = 20 400, bob 13 600), requests 33 000 (carol), tiny 33 000 (dave)
-    const alice = await maintainerOnboardingLink({ payments: s.paymentStore, gateway: s.payments!, login: 'Alice', publicUrl: 'http://upkeep.test' });
+    const alice = await maintainerOnboardingLink({ payments: s.payments, gateway: s.gateway!, login: 'Alice', publicUrl: 'http://upkeep.test' });
     expect(alice.url).toMatch(/^https:\/\/connect\.stripe\.test\//);
-    const bob = await maintainerOnboardingLink({ payments: s.paymentStore, gateway: s.payments!, login: 'bob', publicUrl: 'http://upkeep.test' });
-    const dave = await maintainerOnboardingLink({ payments: s.paymentStore, gateway: s.payments!, login: 'dave', publicUrl: 'http://upkeep.test' });
+    const bob = await maintainerOnboardingLink({ payments: s.payments, gateway: s.gateway!, login: 'bob', publicUrl: 'http://upkeep.test' });
+    const dave = await maintainerOnboardingLink({ payments: s.payments, gateway: s.gateway!, login: 'dave', publicUrl: 'http://upkeep.test' });
     for (const id of [alice.accountId!, dave.accountId!]) {
       const r = await deliver(fake.event('account.updated', { ...fake.enablePayouts(id) }));
       expect(r.body.result).toBe('payouts enabled');
     }
-    expect((await s.paymentStore.maintainerAccount('bob'))!.payoutsEnabled).toBe(false);
+    expect((await s.payments.maintainerAccount('bob'))!.payoutsEnabled).toBe(false);
     expect(bob.accountId).toMatch(/^acct_/);
 
     // Dave's transfer is made but its answer is lost.
     fake.inject((m, p, b) => m === 'POST' && p === '/v1/transfers' && b.metadata?.login === 'dave', { kind: 'drop-after-effect' }, 2);
-    const run = (minimum?: number) => sendPayouts({ payments: s.paymentStore, gateway: s.payments!, ledger: s.ledger, clock, period: P, currency: 'EUR', ...(minimum ? { minimum } : {}) });
+    const run = (minimum?: number) => sendPayouts({ payments: s.payments, gateway: s.gateway!, ledger: s.ledger, clock, period: P, currency: 'EUR', ...(minimum ? { minimum } : {}) });
     const first = await run();
     expect(first.sent).toEqual([{ login: 'alice', amount: 20_400, paymentId: expect.any(String) }]);
     expect(first.failed).toEqual([{ login: 'dave', amount: 33_000, error: expect.any(String), retried: true }]);
@@ -376,13 +376,13 @@ describe('company budgets and maintainer payouts', () => {
   });
 
   it('keeps a balance below the minimum for later', async () => {
-    const r = await sendPayouts({ payments: s.paymentStore, gateway: s.payments!, ledger: s.ledger, clock, period: P, currency: 'EUR', minimum: 50_000 });
+    const r = await sendPayouts({ payments: s.payments, gateway: s.gateway!, ledger: s.ledger, clock, period: P, currency: 'EUR', minimum: 50_000 });
     expect(r.sent).toEqual([]);
-    await expect(sendPayouts({ payments: s.paymentStore, gateway: s.payments!, ledger: s.ledger, clock, period: '2027-01' as Period, currency: 'EUR' })).rejects.toMatchObject({ code: 'period_not_closed' });
+    await expect(sendPayouts({ payments: s.payments, gateway: s.gateway!, ledger: s.ledger, clock, period: '2027-01' as Period, currency: 'EUR' })).rejects.toMatchObject({ code: 'period_not_closed' });
   });
 
   it('uses the real SDK with retries off against the fake', () => {
-    expect(s.payments).toBeInstanceOf(StripeGateway);
+    expect(s.gateway).toBeInstanceOf(StripeGateway);
     expect(fake.calls.every((c) => c.path.startsWith('/v1/'))).toBe(true);
   });
 });
@@ -393,7 +393,7 @@ describe('reconciliation and failed payments', () => {
     const p = await pledge(wishId, 'kim', 2_000);
     const r = await deliver(fake.event('payment_intent.payment_failed', { id: 'pi_failed_1', object: 'payment_intent', status: 'requires_payment_method', last_payment_error: { message: 'Your card was declined.' }, metadata: { kind: 'pledge', wishId, pledgeId: p.pledgeId } }));
     expect(r.body).toMatchObject({ handled: true, result: 'pledge payment attempt failed' });
-    const row = await s.paymentStore.forPledge(p.pledgeId, 'pledge');
+    const row = await s.payments.forPledge(p.pledgeId, 'pledge');
     expect(row).toMatchObject({ status: 'pending', error: 'Your card was declined.' });
     expect((await s.wishes.get(wishId))!.pledges[0]!.status).toBe('committed');
     expect(await ledgerTx(`pledge:${p.pledgeId}:paid`)).toBe(0);

@@ -279,7 +279,7 @@ describe.each(['redis', 'postgres', 'pglite'] as const)('the worker on the %s ba
   it('expires an unfunded wish and refunds each pledge once, however often expiry runs', async () => {
     const id = unwrap(parseWishId('acme/ui#9'));
     const earlier = fixedClock('2026-08-01T10:00:00Z');
-    const gateway = services.payments!;
+    const gateway = services.gateway!;
     await openWish({ wishes: services.wishes, outbox: services.outbox, clock: earlier, currency: 'EUR', id, title: 'Dark mode', description: 'Please', requester: 'carol' });
     await quoteWish({ wishes: services.wishes, outbox: services.outbox, clock: earlier, id, amount: money(100_000, 'EUR'), delayDays: 14, by: 'alice', isMaintainer: true });
     const pledgeIds: string[] = [];

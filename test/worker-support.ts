@@ -2,7 +2,7 @@
 import type { PrismaClient } from '../prisma/generated/client.ts';
 import { fixedClock, type Clock } from '../core/ports/clock.ts';
 import { loadConfig } from '../app/config.ts';
-import { createLogger } from '../app/logger.ts';
+import { createLogger } from '../edge/logger.ts';
 import { createServices, type Services } from '../app/services.ts';
 import type { Database } from '../prisma/db.ts';
 

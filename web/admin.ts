@@ -7,7 +7,7 @@ import { parsePeriod } from '../core/period.ts';
 import type { Services } from '../app/services.ts';
 import { refuseUnclosable } from '../worker/cli.ts';
 import type { JobRuntime } from '../worker/runtime.ts';
-import { bearerToken, HttpError, sendJson, type Route } from './http.ts';
+import { bearerToken, HttpError, sendJson, type Route } from '../edge/http.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 

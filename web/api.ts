@@ -7,7 +7,7 @@ import { authenticateCompany } from '../core/use-cases/authenticate-company.ts';
 import { getPackageSummary } from '../core/use-cases/get-package-summary.ts';
 import { getReceipt, receiptRows } from '../core/use-cases/get-receipt.ts';
 import type { Services } from '../app/services.ts';
-import { bearerToken, sendJson, type Route } from './http.ts';
+import { bearerToken, sendJson, type Route } from '../edge/http.ts';
 
 export function apiRoutes(s: Services): Route[] {
   return [

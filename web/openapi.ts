@@ -1,6 +1,6 @@
 // OpenAPI 3.1 description of /api/v1 (GET /api/openapi.json).
 import type { Services } from '../app/services.ts';
-import { sendJson, type Route } from './http.ts';
+import { sendJson, type Route } from '../edge/http.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });

@@ -5,7 +5,7 @@ import { getReceipt, type Receipt } from '../core/use-cases/get-receipt.ts';
 import type { Period } from '../core/period.ts';
 import type { Services } from '../app/services.ts';
 import { DOWNLOAD_PATH, receiptsCsv, verifyDownload } from '../bots/slack/downloads.ts';
-import { HttpError, type Route } from './http.ts';
+import { HttpError, type Route } from '../edge/http.ts';
 
 export function slackDownloadRoutes(services: Services, secret: string): Route[] {
   return [

@@ -11,9 +11,9 @@ import { updatePayoutAccount } from '../core/use-cases/payments/maintainer-onboa
 import { markRefunded, refundTransaction, settlePledgePayment } from '../core/use-cases/payments/settle-pledge-payment.ts';
 import { createStripeClient, StripeGateway } from '../payments/stripe-gateway.ts';
 import { recordInbound } from '../prisma/inbound-events.ts';
-import type { Mount } from '../app/server.ts';
+import type { Mount } from '../edge/contribution.ts';
 import type { Services } from '../app/services.ts';
-import { HttpError, readBody, sendError, sendJson } from './http.ts';
+import { HttpError, readBody, sendError, sendJson } from '../edge/http.ts';
 
 type Obj = Record<string, any>;
 
@@ -24,7 +24,7 @@ type Handled = { handled: true; result: string } | { handled: false; result: str
 export function stripeWebhookMount(services: Services): Mount | null {
   const config = services.config.stripe;
   if (!config) return null;
-  const gateway = services.payments;
+  const gateway = services.gateway;
   const stripe: Stripe = gateway instanceof StripeGateway ? gateway.stripe : createStripeClient(config.secretKey, config.apiUrl, 0);
   return {
     name: 'stripe',
@@ -91,8 +91,8 @@ const idOf = (v: unknown): string | null => str(v) ?? (v && typeof v === 'object
 
 /** Dispatches one verified event to the payments use-cases. */
 export async function handleStripeEvent(services: Services, type: string, object: Obj): Promise<Handled> {
-  const gateway = services.payments!;
-  const store = services.paymentStore;
+  const gateway = services.gateway!;
+  const store = services.payments;
   const metadata: Obj = object.metadata && typeof object.metadata === 'object' ? object.metadata : {};
   switch (type) {
     case 'checkout.session.completed':

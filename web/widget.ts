@@ -6,7 +6,7 @@ import { makeBadge } from 'badge-maker';
 import type { Services } from '../app/services.ts';
 import { formatMoney } from '../core/money.ts';
 import { parseWishId, toPublicWish, type PublicWish, type WishStatus } from '../core/wishlist.ts';
-import type { Route } from './http.ts';
+import type { Route } from '../edge/http.ts';
 
 const STATUS_LABEL: Record<WishStatus, string> = {
   open: 'open, awaiting a quote',

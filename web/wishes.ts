@@ -4,7 +4,7 @@ import { DomainError, unwrap } from '../core/errors.ts';
 import { getWish } from '../core/use-cases/wishes/get-wish.ts';
 import { listWishes } from '../core/use-cases/wishes/list-wishes.ts';
 import { parseRepo, parseWishId, toPublicWish } from '../core/wishlist.ts';
-import { sendJson, type Route } from './http.ts';
+import { sendJson, type Route } from '../edge/http.ts';
 
 const CACHE = { 'cache-control': 'public, max-age=30' };
 

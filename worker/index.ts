@@ -1,6 +1,6 @@
 // Entry points for the app: the job runtime on the configured backend, with the deliverers
 // of the adapters that are configured.
-import type { HealthProbe } from '../app/server.ts';
+import type { HealthProbe } from '../edge/contribution.ts';
 import type { Services } from '../app/services.ts';
 import { openQueueBackend } from './backend.ts';
 import { createDeliverers } from './deliverers.ts';

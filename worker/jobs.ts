@@ -12,7 +12,7 @@ import { sendPayouts } from '../core/use-cases/payments/send-payouts.ts';
 import { refreshActivity } from '../core/use-cases/refresh-activity.ts';
 import { expireWishes } from '../core/use-cases/wishes/expire-wishes.ts';
 import type { WishId } from '../core/wishlist.ts';
-import type { Logger } from '../app/logger.ts';
+import type { Logger } from '../edge/logger.ts';
 import type { Services } from '../app/services.ts';
 import { deliverNotification, sweepPendingNotifications, type Deliverers } from './notifications.ts';
 
@@ -67,8 +67,8 @@ export const closePeriodJob = define({
     let lastReported = -1;
     // Charging company budgets is the close's first step (Stripe off-session, or recorded as
     // owed offline), so a company whose charge failed is left out of the distribution.
-    const budgets = services.payments
-      ? budgetCollector({ gateway: services.payments, payments: services.paymentStore, outbox: services.outbox, currency: services.config.currency })
+    const budgets = services.gateway
+      ? budgetCollector({ gateway: services.gateway, payments: services.payments, outbox: services.outbox, currency: services.config.currency })
       : undefined;
     const report = await closePeriod({
       ledger: services.ledger,
@@ -85,7 +85,7 @@ export const closePeriodJob = define({
     });
     log.info({ period, closedNow: report.closedNow, planned: report.planned, written: report.written, companies: report.companies, unfunded: report.unfunded.length }, 'period close finished');
     // Payouts follow every close (a repeat finds nothing new to pay).
-    if (services.payments) await enqueue('pay-maintainers', { period }, { jobId: `payout-${period}` });
+    if (services.gateway) await enqueue('pay-maintainers', { period }, { jobId: `payout-${period}` });
     return { period, closedNow: report.closedNow, planned: report.planned, written: report.written, companies: report.companies, unfunded: report.unfunded.length };
   },
 });
@@ -96,10 +96,10 @@ export const payMaintainersJob = define({
   schema: z.object({ period: periodSchema }),
   options: { attempts: 8, backoff: { type: 'exponential', delay: 60_000 } },
   async handler(data, { services, log }) {
-    if (!services.payments) return { skipped: 'payments are not configured' };
+    if (!services.gateway) return { skipped: 'payments are not configured' };
     const report = await sendPayouts({
-      payments: services.paymentStore,
-      gateway: services.payments,
+      payments: services.payments,
+      gateway: services.gateway,
       ledger: services.ledger,
       clock: services.clock,
       period: data.period,
@@ -135,7 +135,7 @@ export const expireWishesJob = define({
   async handler(_data, { services, log }) {
     const now = services.clock.now();
     const { expired } = await expireWishes({ wishes: services.wishes, outbox: services.outbox, now });
-    if (!services.payments) return { expired: expired.length, refunded: 0, skipped: 'payments are not configured' };
+    if (!services.gateway) return { expired: expired.length, refunded: 0, skipped: 'payments are not configured' };
     let refunded = 0;
     let released = 0;
     let owed = 0;
@@ -143,7 +143,7 @@ export const expireWishesJob = define({
     for (const wishId of await wishesOwingRefunds(services)) {
       try {
         // Idempotent per pledge (key `refund:<pledgeId>` on the provider, payment row and ledger).
-        const r = await refundWishPledges({ wishes: services.wishes, payments: services.paymentStore, gateway: services.payments, ledger: services.ledger, clock: services.clock, wishId });
+        const r = await refundWishPledges({ wishes: services.wishes, payments: services.payments, gateway: services.gateway, ledger: services.ledger, clock: services.clock, wishId });
         refunded += r.refunded.length;
         released += r.released.length;
         owed += r.owed.length;

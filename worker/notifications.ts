@@ -2,7 +2,7 @@
 // status is the guard: a delivered row is never sent again, whatever the queue replays.
 import { UnrecoverableError } from 'bullmq';
 import type { Notice } from '../core/ports/notifications.ts';
-import type { Logger } from '../app/logger.ts';
+import type { Logger } from '../edge/logger.ts';
 import type { PrismaClient } from '../prisma/generated/client.ts';
 
 /** Posts one notice to one destination of a platform; throws to have the job retried. */

@@ -5,7 +5,7 @@ import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'b
 import { isDomainError, type DomainErrorCode } from '../core/errors.ts';
 import type { Period } from '../core/period.ts';
 import type { Services } from '../app/services.ts';
-import type { HealthProbe } from '../app/server.ts';
+import type { HealthProbe } from '../edge/contribution.ts';
 import { PrismaNotificationOutbox } from '../prisma/notification-outbox.ts';
 import type { QueueBackend } from './backend.ts';
 import { closeJobId, JOBS, QUEUE_NAMES, SCHEDULES, type JobContext, type JobDefinition, type QueueName } from './jobs.ts';

@@ -16,9 +16,9 @@ import { listWishes } from '../../core/use-cases/wishes/list-wishes.ts';
 import { placePledge } from '../../core/use-cases/wishes/place-pledge.ts';
 import { parseRepo, parseWishId, type Pledger, type WishId } from '../../core/wishlist.ts';
 import { recordInbound } from '../../prisma/inbound-events.ts';
-import type { Mount } from '../../app/server.ts';
+import type { Mount } from '../../edge/contribution.ts';
 import type { Services } from '../../app/services.ts';
-import { HttpError, readBody, sendError, sendJson } from '../../web/http.ts';
+import { HttpError, readBody, sendError, sendJson } from '../../edge/http.ts';
 import { createDiscordApi, MANAGE_CHANNELS } from './commands.ts';
 import { decodeAction, encodeAction } from './custom-ids.ts';
 import { suggestRepositories, suggestWishes } from './lookup.ts';
@@ -269,7 +269,7 @@ class InteractionHandler {
         }
         case 'wish': {
           const id = unwrap(parseWishId(stringOption(options, 'id')));
-          return await this.respond(i, res, async () => wishCard(await getWish({ wishes: this.s.wishes, id }), { offline: this.s.payments?.mode !== 'stripe' }), {
+          return await this.respond(i, res, async () => wishCard(await getWish({ wishes: this.s.wishes, id }), { offline: this.s.gateway?.mode !== 'stripe' }), {
             always: false,
             ephemeral: false,
           });
@@ -302,7 +302,7 @@ class InteractionHandler {
       i,
       res,
       async () => {
-        const payments = this.s.payments;
+        const payments = this.s.gateway;
         if (!payments) throw new DomainError('payments_offline', 'Pledges are not available on this Upkeep right now; please try again later.', {});
         const pledgeId = pledgeIdFor(i.id);
         const result = await placePledge({

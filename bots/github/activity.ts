@@ -1,7 +1,7 @@
 // Reads a repository's latest activity from the GitHub API with the App's installation token:
 // the last push, the newest release and the most recently updated issue or pull request.
 import type { Config } from '../../app/config.ts';
-import type { Logger } from '../../app/logger.ts';
+import type { Logger } from '../../edge/logger.ts';
 import type { RepositoryActivitySource } from '../../core/ports/repositories.ts';
 import { createProbot, type GithubMountOptions } from './index.ts';
 

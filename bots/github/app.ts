@@ -188,7 +188,7 @@ async function runCommand(
         description: ctx.issue.body,
         requester: ctx.author,
         commitment: cmd.amount,
-        ...(services.payments ? { payments: services.payments } : {}),
+        ...(services.gateway ? { payments: services.gateway } : {}),
       });
       let reply: string | null = null;
       if (r.commitment) {
@@ -207,7 +207,7 @@ async function runCommand(
         reply: null,
       };
     case 'pledge': {
-      if (!services.payments) {
+      if (!services.gateway) {
         throw new DomainError('payments_offline', 'Pledges cannot be taken yet on this Upkeep installation; the operator has not set up payments.');
       }
       const r = await placePledge({
@@ -215,7 +215,7 @@ async function runCommand(
         outbox,
         clock,
         id: ctx.wishId,
-        payments: services.payments,
+        payments: services.gateway,
         pledger: { source: 'github', id: ctx.author.toLowerCase(), display: ctx.author },
         amount: cmd.amount,
       });

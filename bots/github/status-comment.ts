@@ -37,7 +37,7 @@ export function syncStatusComment(services: Services, octokit: ProbotOctokit, id
     const wish = await services.wishes.get(id);
     if (!wish) return;
     const { owner, repo, number } = wishIdParts(id);
-    const body = statusCommentBody(wish, { publicUrl: services.config.publicUrl, offline: services.payments?.mode !== 'stripe' });
+    const body = statusCommentBody(wish, { publicUrl: services.config.publicUrl, offline: services.gateway?.mode !== 'stripe' });
     const existing = await services.wishes.statusCommentId(id);
     if (existing !== null) {
       try {

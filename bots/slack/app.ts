@@ -29,10 +29,10 @@ import { formatMoney } from '../../core/money.ts';
 import { forgetInbound, recordInbound } from '../../prisma/inbound-events.ts';
 import { PrismaSlackInstallationStore } from '../../prisma/slack-installation-store.ts';
 import type { Config } from '../../app/config.ts';
-import type { Mount } from '../../app/server.ts';
+import type { Mount } from '../../edge/contribution.ts';
 import type { Services } from '../../app/services.ts';
 import { slackDownloadRoutes } from '../../web/slack-downloads.ts';
-import type { Route } from '../../web/http.ts';
+import type { Route } from '../../edge/http.ts';
 import { downloadUrl } from './downloads.ts';
 import {
   ALLOCATION_CALLBACK,
@@ -340,10 +340,10 @@ export function createSlackAdapter({ services, slack, ackBudgetMs = 2000, retrie
         return renderWishes(cmd.repo, await listWishes({ wishes: services.wishes, repo: cmd.repo }));
       }
       case 'pledge': {
-        if (!services.payments) throw new DomainError('payments_offline', 'Pledging is not available on this installation: no payment gateway is configured.', {});
+        if (!services.gateway) throw new DomainError('payments_offline', 'Pledging is not available on this installation: no payment gateway is configured.', {});
         const r = await placePledge({
           wishes: services.wishes,
-          payments: services.payments,
+          payments: services.gateway,
           outbox: services.outbox,
           clock: services.clock,
           id: cmd.wish,

@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../app/config.ts';
-import { createLogger } from '../../app/logger.ts';
+import { createLogger } from '../../edge/logger.ts';
 import { createHttpApp } from '../../app/server.ts';
 import { createServices, type Services } from '../../app/services.ts';
 import { createSlackAdapter, type SlackAdapter } from '../../bots/slack/app.ts';

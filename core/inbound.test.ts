@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from './errors.ts';
+import { receiveOnce } from './inbound.ts';
+import type { InboundLog } from './ports/inbound.ts';
+
+function memoryLog(): InboundLog & { rows: Map<string, unknown> } {
+  const rows = new Map<string, unknown>();
+  const k = (s: string, id: string) => `${s}\u0000${id}`;
+  return {
+    rows,
+    claim: async (s, id, _kind, payload) => {
+      if (rows.has(k(s, id))) return false;
+      rows.set(k(s, id), payload ?? null);
+      return true;
+    },
+    seen: async (s, id) => rows.has(k(s, id)),
+    release: async (s, id) => {
+      rows.delete(k(s, id));
+    },
+  };
+}
+
+const delivery = { source: 'github', externalId: 'd-1', kind: 'issues' };
+
+describe('receiveOnce', () => {
+  for (const policy of ['claim-first', 'record-after'] as const) {
+    it(`${policy}: handles a delivery once, skips the redelivery`, async () => {
+      const log = memoryLog();
+      let runs = 0;
+      const first = await receiveOnce(log, delivery, policy, async () => ++runs);
+      const second = await receiveOnce(log, delivery, policy, async () => ++runs);
+      expect(first).toEqual({ duplicate: false, value: 1 });
+      expect(second).toEqual({ duplicate: true });
+      expect(runs).toBe(1);
+    });
+
+    it(`${policy}: a handler that crashed is run again on redelivery`, async () => {
+      const log = memoryLog();
+      await expect(receiveOnce(log, delivery, policy, async () => Promise.reject(new Error('database gone')))).rejects.toThrow('database gone');
+      expect(log.rows.size).toBe(0);
+      expect(await receiveOnce(log, delivery, policy, async () => 'done')).toEqual({ duplicate: false, value: 'done' });
+    });
+  }
+
+  it('claim-first: a refusal keeps the claim (the same input would be refused again)', async () => {
+    const log = memoryLog();
+    await expect(receiveOnce(log, delivery, 'claim-first', async () => Promise.reject(new DomainError('wish_not_found', 'No such wish.')))).rejects.toThrow('No such wish');
+    expect(await receiveOnce(log, delivery, 'claim-first', async () => 'again')).toEqual({ duplicate: true });
+  });
+
+  it('claim-first: a concurrent redelivery is skipped while the first is still running', async () => {
+    const log = memoryLog();
+    let release!: () => void;
+    const slow = receiveOnce(log, delivery, 'claim-first', () => new Promise<string>((r) => (release = () => r('first'))));
+    const concurrent = await receiveOnce(log, delivery, 'claim-first', async () => 'second');
+    release();
+    expect(concurrent).toEqual({ duplicate: true });
+    expect(await slow).toEqual({ duplicate: false, value: 'first' });
+  });
+
+  it('record-after: keeps the payload with the record', async () => {
+    const log = memoryLog();
+    await receiveOnce(log, { source: 'stripe', externalId: 'evt_1', kind: 'charge.refunded', payload: { id: 'ch_1' } }, 'record-after', async () => null);
+    expect([...log.rows.values()]).toEqual([{ id: 'ch_1' }]);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * The one deduplication helper for inbound deliveries. Providers redeliver (GitHub and Stripe on
+ * a 5xx or a time-out, Slack after 3 s, Discord never), so each delivery is handled at most once
+ * in effect, with one of two explicit policies:
+ *
+ * - `claim-first`: the delivery is claimed before handling, so a concurrent redelivery is skipped
+ *   at once. If handling fails with an error a retry may fix (`retryable`), the claim is
+ *   released and the provider's redelivery is handled again; a refusal (DomainError) keeps the
+ *   claim, since the same input would be refused again.
+ * - `record-after`: handling runs first and must be idempotent (every effect has its own key);
+ *   the delivery is recorded only once it succeeded, so a crash mid-way is completed by the
+ *   redelivery. A delivery already recorded is skipped without running the handler.
+ */
+import { isDomainError } from './errors.ts';
+import type { InboundLog } from './ports/inbound.ts';
+
+export type InboundPolicy = 'claim-first' | 'record-after';
+
+export interface InboundDelivery {
+  /** `github`, `github-comment`, `slack`, `discord`, `stripe`... */
+  readonly source: string;
+  readonly externalId: string;
+  readonly kind?: string | null;
+  /** Kept with the record (e.g. a Stripe event's object, for reconciliation). */
+  readonly payload?: unknown;
+}
+
+export type Received<T> = { duplicate: true } | { duplicate: false; value: T };
+
+/** Whether a failed handling should be tried again on redelivery: anything but a refusal. */
+export const retryable = (e: unknown): boolean => !isDomainError(e);
+
+/** Runs `handle` for a delivery not seen before, under `policy`; a duplicate does not run it. */
+export async function receiveOnce<T>(
+  inbound: InboundLog,
+  delivery: InboundDelivery,
+  policy: InboundPolicy,
+  handle: () => Promise<T>,
+): Promise<Received<T>> {
+  const { source, externalId, kind = null, payload } = delivery;
+  if (policy === 'claim-first') {
+    if (!(await inbound.claim(source, externalId, kind, payload))) return { duplicate: true };
+    try {
+      return { duplicate: false, value: await handle() };
+    } catch (e) {
+      if (retryable(e)) await inbound.release(source, externalId);
+      throw e;
+    }
+  }
+  if (await inbound.seen(source, externalId)) return { duplicate: true };
+  const value = await handle();
+  // A concurrent delivery may have recorded it meanwhile: both ran idempotent effects.
+  await inbound.claim(source, externalId, kind, payload);
+  return { duplicate: false, value };
+}

@@ -1,0 +1,35 @@
+/**
+ * Idempotency keys, built in one place like ledger account names. A payment row's key is also
+ * the key sent to the payment provider and the key of its ledger transaction, so a retry, a
+ * redelivered event or a re-run job never moves money twice.
+ */
+import type { Period } from './period.ts';
+
+export const paymentKeys = {
+  /** A pledge's payment (Checkout session or offline commitment). */
+  pledge: (pledgeId: string) => `pledge:${pledgeId}`,
+  /** The refund of one pledge (provider call, payment row and ledger transaction). */
+  refund: (pledgeId: string) => `refund:${pledgeId}`,
+  /** A company's budget charge for a month. */
+  budgetCharge: (companyId: string, period: Period | string) => `budget:${companyId}:${period}`,
+  /** A maintainer's payout for a month. */
+  payout: (login: string, period: Period | string) => `payout:${login}:${period}`,
+} as const;
+
+export const ledgerKeys = {
+  /** Money of a paid pledge entering the wish's escrow. */
+  pledgePaid: (pledgeId: string) => `pledge:${pledgeId}:paid`,
+  /** A delivered wish's escrow released to its maintainers. */
+  wishRelease: (wishId: string) => `wish:${wishId}:release`,
+  contribution: (period: Period, companyId: string) => `close:${period}:contribution:${companyId}`,
+  distribution: (period: Period, pkg: string) => `close:${period}:distribution:${pkg}`,
+  escrowHold: (period: Period, pkg: string) => `close:${period}:escrow-hold:${pkg}`,
+  escrowRelease: (period: Period, pkg: string) => `close:${period}:escrow-release:${pkg}`,
+  escrowReturn: (period: Period, id: string) => `close:${period}:escrow-return:${id}`,
+} as const;
+
+export const noticeKeys = {
+  wish: (wishId: string, event: string) => `wish:${wishId}:${event}`,
+  companySummary: (period: Period, companyId: string) => `close:${period}:summary:company:${companyId}`,
+  packageSummary: (period: Period, pkg: string) => `close:${period}:summary:package:${pkg}`,
+} as const;

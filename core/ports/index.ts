@@ -1,0 +1,43 @@
+// Every port the core defines, in one bundle. The composition root (app/) implements it once;
+// each adapter, route plugin and job declares the part it uses (`Pick<Ports, ...>`), so its
+// signature says what it needs and nothing hands it a database or the configuration.
+import type { Clock } from './clock.ts';
+import type { CompanyStore } from './companies.ts';
+import type { FundingStats } from './funding-stats.ts';
+import type { IdentityLinkStore } from './identity-links.ts';
+import type { InboundLog } from './inbound.ts';
+import type { LedgerStore } from './ledger.ts';
+import type { NotificationOutbox } from './notifications.ts';
+import type { PackageDirectory } from './packages.ts';
+import type { PaymentProvider, PaymentStore } from './payments.ts';
+import type { RepositoryActivitySource, RepositoryStore } from './repositories.ts';
+import type { SubscriptionStore } from './subscriptions.ts';
+import type { WishStore } from './wishes.ts';
+
+export interface Ports {
+  clock: Clock;
+  companies: CompanyStore;
+  packages: PackageDirectory;
+  ledger: LedgerStore;
+  fundingStats: FundingStats;
+  /** Chat users' GitHub logins, confirmed from GitHub (Discord `/link github`). */
+  identityLinks: IdentityLinkStore;
+  /** Chat channels following packages and repositories. */
+  subscriptions: SubscriptionStore;
+  /** Wishes (GitHub issues crowdfunded by pledges). */
+  wishes: WishStore;
+  /** Repositories' opt-ins, maintainers and activity. */
+  repositories: RepositoryStore;
+  /** Reads repositories' latest activity from GitHub (null when the GitHub App is not configured). */
+  activity: RepositoryActivitySource | null;
+  /** Notices: rows delivered by the worker, whatever process recorded them. */
+  outbox: NotificationOutbox;
+  /** Stripe, or the offline gateway (commitments settled by an operator): never null. */
+  gateway: PaymentProvider;
+  /** Payment attempts, saved payment methods and payout accounts. */
+  payments: PaymentStore;
+  /** Inbound deliveries already handled (use through core/inbound.ts `receiveOnce`). */
+  inbound: InboundLog;
+  /** SHA-256 of a company API token (only hashes are stored). */
+  hashToken(token: string): string;
+}
