@@ -486,6 +486,9 @@ export interface PledgeInput {
   readonly at: Date;
 }
 
+/** Whether a wish takes new pledges: while it is open (no quote yet) or quoted (collecting). */
+export const acceptsPledges = (wish: Pick<Wish, 'status'>): boolean => wish.status === 'open' || wish.status === 'quoted';
+
 /** Records a committed pledge; allowed while open or quoted. */
 export function addPledge(wish: Wish, input: PledgeInput): Result<WishChange> {
   const id = input.id ?? `${wish.id}/${wish.pledges.length + 1}`;
@@ -494,7 +497,7 @@ export function addPledge(wish: Wish, input: PledgeInput): Result<WishChange> {
     if (pledgerKey(existing.pledger) === pledgerKey(input.pledger) && existing.amount === input.amount) return ok({ wish, events: [] });
     return err(new DomainError('conflict', `Pledge ${id} already exists with other terms.`, { wishId: wish.id, pledgeId: id }));
   }
-  if (wish.status !== 'open' && wish.status !== 'quoted') return refuse(wish, 'pledge');
+  if (!acceptsPledges(wish)) return refuse(wish, 'pledge');
   if (!isPositiveAmount(input.amount)) return invalidAmount('A pledge', input.amount);
   const pledge: Pledge = { id, pledger: input.pledger, amount: input.amount, status: 'committed', createdAt: input.at };
   return ok({
