@@ -1,6 +1,18 @@
 // Small HTTP helpers shared by every route: JSON replies, CONTRACT §3 errors, bounded bodies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isDomainError, type DomainErrorCode } from '../core/errors.ts';
+
+/** The Fastify app every route plugin registers on, with zod schemas as the type provider. */
+export type ZodFastify = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+/**
+ * A set of routes an adapter contributes: the composition root registers it on the app.
+ * Schemas are zod (`schema: { params, querystring, body, response }`); the OpenAPI document
+ * is generated from them.
+ */
+export type RoutePlugin = (app: ZodFastify) => Promise<void> | void;
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => Promise<void> | void;
 
