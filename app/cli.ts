@@ -1,16 +1,18 @@
 // `npm run upkeep -- <command>`: the operator's tools.
 import { isDomainError, unwrap } from '../core/errors.ts';
-import { parsePeriod } from '../core/period.ts';
+import { parsePeriod, type Period } from '../core/period.ts';
 import { systemClock } from '../core/ports/clock.ts';
 import { closePeriod } from '../core/use-cases/close-period.ts';
 import { openDatabase, type Database } from '../prisma/db.ts';
 import { checkLedgerInvariants } from '../prisma/ledger-checks.ts';
+import { reconcilePayments } from '../prisma/payment-store.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from '../edge/logger.ts';
 import { createServices, type Services } from './services.ts';
-import { issueOperatorToken } from './operator.ts';
-import { enqueueClose } from '../worker/cli.ts';
-import { closeBudgets, PAYMENT_COMMANDS, PAYMENTS_USAGE, reconciliationLines, runPaymentsCommand } from '../payments/operator-commands.ts';
+import { findCompany, issueOperatorToken } from './operator.ts';
+import { startWorker } from './worker.ts';
+import { refuseUnclosable } from '../core/use-cases/close-period.ts';
+import { closeBudgets, PAYMENT_COMMANDS, PAYMENTS_USAGE, runPaymentsCommand, type OperatorDeps } from '../payments/operator-commands.ts';
 
 const USAGE = `Usage: npm run upkeep -- <command>
 
@@ -25,14 +27,71 @@ const USAGE = `Usage: npm run upkeep -- <command>
 ${PAYMENTS_USAGE}
   help                 this text`;
 
+/** The payment commands' dependencies, from the services. */
+export function operatorDeps(s: Services): OperatorDeps {
+  const { clock, companies, ledger, wishes, payments, gateway, outbox } = s;
+  return { clock, companies, ledger, wishes, payments, gateway, outbox, currency: s.config.currency, publicUrl: s.config.publicUrl, findCompany: (ref) => findCompany(s, ref) };
+}
+
 async function withServices<T>(config: Config, fn: (s: Services, db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(config.database);
   try {
     const services = createServices({ config, db, clock: systemClock, log: createLogger(process.env.LOG_LEVEL ?? 'warn') });
-    return await fn(services, db);
+    // Notices this command records (a settled pledge's status comment, month-end summaries)
+    // are handed to the queue before exiting, so a running worker delivers them now.
+    const recorded: string[] = [];
+    services.notifications.onRecorded(async (ids) => void recorded.push(...ids));
+    const result = await fn(services, db);
+    services.notifications.onRecorded(null);
+    if (recorded.length > 0) await handToWorker(services, recorded);
+    return result;
   } finally {
     await db.close();
   }
+}
+
+/** Enqueues the deliveries of rows recorded by this process; if the queue is out of reach, the worker's sweep finds them. */
+async function handToWorker(s: Services, ids: readonly string[]): Promise<void> {
+  try {
+    const jobs = await startWorker(s, { workers: false, schedules: false });
+    try {
+      await jobs.deliver(ids);
+    } finally {
+      await jobs.stop();
+    }
+  } catch (e) {
+    console.error(`${ids.length} notice(s) recorded; the queue did not answer (${e instanceof Error ? e.message : String(e)}), so the worker's periodic sweep will deliver them.`);
+  }
+}
+
+/** `close <YYYY-MM>`: hands the close to the worker through the queue. */
+async function enqueueClose(s: Services, period: Period): Promise<number> {
+  await refuseUnclosable(s, period);
+  const existing = await s.ledger.period(period);
+  if (existing?.status === 'closed') {
+    console.log(`${period} was already closed; nothing changed.`);
+    return 0;
+  }
+  const jobs = await startWorker(s, { workers: false, schedules: false });
+  try {
+    const job = await jobs.enqueueClose(period);
+    const state = await job.getState();
+    console.log(`Close of ${period} enqueued (job ${job.id}, ${state}) on ${jobs.backend.description}.`);
+    console.log(
+      s.db.kind === 'pglite'
+        ? 'The worker of `npm start` (or `npm run worker`) runs it when it starts on this data directory; `--inline` closes it now.'
+        : 'A running worker (`npm start` or `npm run worker`) picks it up; `--inline` closes it in this process instead.',
+    );
+    return 0;
+  } finally {
+    await jobs.stop();
+  }
+}
+
+/** Stripe's reports (stored events, payment rows) against the ledger: lines for `upkeep check`. */
+async function reconciliationLines(s: Services): Promise<string[]> {
+  const diffs = await reconcilePayments(s.db.prisma);
+  return diffs.map((d) => `DIFFERENCE [${d.check}] ${d.detail}`);
 }
 
 function progressBar(done: number, total: number): void {
@@ -63,7 +122,7 @@ export async function runCli(argv: string[]): Promise<number> {
           clock: s.clock,
           period,
           onProgress: progressBar,
-          budgets: closeBudgets(s),
+          budgets: closeBudgets(operatorDeps(s)),
           announce: { outbox: s.outbox, currency: s.config.currency },
         });
         if (!report.closedNow && report.planned === 0) {
@@ -100,11 +159,11 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     case 'discord:register': {
       const { registerFromCli } = await import('../bots/discord/register.ts');
-      return registerFromCli(config, args);
+      return registerFromCli(config.discord, args);
     }
     case PAYMENT_COMMANDS.find((c) => c === command) ?? '\0': // payments:list, refunds, payouts, charge...
       return withServices(config, async (s) => {
-        const { code, lines } = await runPaymentsCommand(s, command!, args);
+        const { code, lines } = await runPaymentsCommand(operatorDeps(s), command!, args);
         for (const l of lines) console.log(l);
         return code;
       });

@@ -3,12 +3,14 @@
 import type { Route } from '../edge/http.ts';
 import { adminRoutes } from '../web/admin.ts';
 import { stripeWebhookMount } from '../web/stripe-webhooks.ts';
-import { createDiscordMount } from '../bots/discord/app.ts';
-import '../bots/github/link-command.ts'; // registers `/link <code>` (Discord identity links) with the GitHub bot's comment handlers
-import { attachSlack } from '../bots/slack/index.ts';
-import { createGithubMount } from '../bots/github/index.ts';
+import { createDiscordContribution, type DiscordDeps, type DiscordSettings } from '../bots/discord/app.ts';
+import { slackContribution, type SlackDeps, type SlackSettings } from '../bots/slack/index.ts';
+import { PrismaSlackInstallationStore } from '../prisma/slack-installation-store.ts';
+import { githubContribution } from '../bots/github/index.ts';
+import { githubDeps } from './github.ts';
 import { wishRoutes } from '../web/wishes.ts';
 import { attachWorker } from '../worker/index.ts';
+import { queueTarget, workerDeps } from './worker.ts';
 import type { HealthProbe, Mount } from './server.ts';
 import type { Services } from './services.ts';
 
@@ -25,13 +27,30 @@ export async function assemblePlatform(services: Services): Promise<Platform> {
   const platform: Platform = { mounts: [], routes: [], probes: [], stops: [] };
   const mounts = [
     stripeWebhookMount(services), // POST /stripe/webhooks (offline: none)
-    createDiscordMount(services), // POST /discord/interactions
-    await createGithubMount(services), // POST /github/webhooks
+    ...(services.config.discord ? (createDiscordContribution(discordDeps(services, services.config.discord)).mounts ?? []) : []), // POST /discord/interactions
+    ...(services.config.github ? ((await githubContribution(githubDeps(services, services.config.github))).mounts ?? []) : []), // POST /github/webhooks
   ];
   platform.mounts.push(...mounts.filter((m) => m !== null));
   platform.routes.push(...wishRoutes(services)); // GET /api/v1/wishes…
-  attachSlack(platform, services); // POST /slack/events (+ /slack/install, /slack/oauth_redirect), GET /slack-downloads/…
-  const jobs = await attachWorker(platform, services); // queues, jobs and schedules, in-process
+  if (services.config.slack) {
+    const slack = slackContribution(slackDeps(services, services.config.slack)); // POST /slack/events (+ /slack/install, /slack/oauth_redirect), GET /slack-downloads/…
+    platform.mounts.push(...(slack.mounts ?? []));
+    platform.routes.push(...(slack.routes ?? []));
+  }
+  const jobs = await attachWorker(platform, workerDeps(services), queueTarget(services)); // queues, jobs and schedules, in-process
   platform.routes.push(...adminRoutes(services, jobs)); // /admin/* (404 without UPKEEP_ADMIN_TOKEN)
   return platform;
+}
+
+/** The Discord adapter's dependencies: the ports it names, nothing else. */
+export function discordDeps(s: Services, settings: DiscordSettings): DiscordDeps {
+  const { clock, wishes, wishSearch, gateway, outbox, subscriptions, identityLinks, inbound, hashToken, log } = s;
+  return { clock, wishes, wishSearch, gateway, outbox, subscriptions, identityLinks, inbound, hashToken, log, currency: s.config.currency, settings };
+}
+
+/** The Slack adapter's dependencies: the ports it names, its settings and (OAuth) the installation store. */
+export function slackDeps(s: Services, settings: SlackSettings): SlackDeps {
+  const { clock, companies, packages, ledger, wishes, gateway, outbox, subscriptions, inbound, hashToken, log } = s;
+  const installations = settings.oauth ? new PrismaSlackInstallationStore(s.db.prisma) : null;
+  return { clock, companies, packages, ledger, wishes, gateway, outbox, subscriptions, inbound, hashToken, log, publicUrl: s.config.publicUrl, currency: s.config.currency, settings, installations };
 }

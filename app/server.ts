@@ -1,103 +1,263 @@
-// One HTTP server for everything: public API, health, and the bots' webhook endpoints.
-import { createServer, type Server } from 'node:http';
+// One HTTP server for everything, on Fastify: the route plugins (public API, pages, widget,
+// admin, webhooks of payments), /healthz, and the bots' webhook mounts, which get their raw
+// request. One error handler answers CONTRACT §3 errors; no 5xx for bad input.
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpError, matchPath, runHandler, sendError, sendJson, type Route } from '../edge/http.ts';
-import { apiRoutes } from '../web/api.ts';
-import { openApiRoutes } from '../web/openapi.ts';
-import { widgetRoutes } from '../web/widget.ts';
-import type { Services } from './services.ts';
+import { PassThrough } from 'node:stream';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import type { $ZodType } from 'zod/v4/core';
+import { isDomainError } from '../core/errors.ts';
 import type { HealthProbe, Mount } from '../edge/contribution.ts';
+import { DOMAIN_ERROR_STATUS, fieldRefusals, HttpError, sendError, type RoutePlugin, type ZodFastify } from '../edge/http.ts';
+import type { Logger } from '../edge/logger.ts';
 
 export type { HealthProbe, Mount } from '../edge/contribution.ts';
 
+/** A body no route says otherwise about (Fastify's default). */
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+const INTERNAL = 'Something went wrong on our side; it has been logged.';
+
+export interface HttpAppOptions {
+  log: Logger;
+  routes?: readonly RoutePlugin[];
+  mounts?: readonly Mount[];
+  probes?: readonly HealthProbe[];
+  /** More facts for `/healthz` (e.g. which database). */
+  health?: Record<string, unknown>;
+  /** What the OpenAPI document says beyond the routes (title, servers, security schemes). */
+  openapi?: Partial<OpenAPIV3_1.Document>;
+}
 
 export interface HttpApp {
   server: Server;
+  fastify: ZodFastify;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export function createHttpApp({ services, routes = [], mounts = [], probes = [] }: { services: Services; routes?: Route[]; mounts?: Mount[]; probes?: HealthProbe[] }): HttpApp {
-  const log = services.log;
-  const allRoutes: Route[] = [
-    {
-      method: 'GET',
-      path: '/healthz',
-      handler: async (_req, res) => {
-        const checks: Record<string, string> = {};
-        let ok = true;
-        for (const probe of [databaseProbe(services), ...probes]) {
-          try {
-            await probe.check();
-            checks[probe.name] = 'ok';
-          } catch (e) {
-            ok = false;
-            checks[probe.name] = 'unavailable';
-            log.warn({ err: e, probe: probe.name }, 'health probe failed');
-          }
-        }
-        sendJson(res, ok ? 200 : 503, { ok, checks, database: services.db.kind }, { 'cache-control': 'no-store' });
-      },
-    },
-    ...apiRoutes(services),
-    ...openApiRoutes(services),
-    ...widgetRoutes(services),
-    ...routes,
-  ];
+interface Answer {
+  status: number;
+  code: string;
+  message: string;
+  headers?: Record<string, string>;
+}
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const mount = mounts.find((m) => (m.path.endsWith('/') ? url.pathname.startsWith(m.path) : url.pathname === m.path));
-    if (mount) {
-      Promise.resolve(mount.listener(req, res)).catch((e: unknown) => {
-        log.error({ err: e, mount: mount.name }, 'adapter failed');
-        sendError(res, 500, 'internal', 'Something went wrong on our side; it has been logged.');
-      });
-      return;
-    }
-    let pathMatched = false;
-    try {
-      for (const route of allRoutes) {
-        const params = matchPath(route.path, url.pathname);
-        if (!params) continue;
-        pathMatched = true;
-        if (route.method !== req.method && !(route.method === 'GET' && req.method === 'HEAD')) continue;
-        void runHandler(route.handler, req, res, params, (e) => log.error({ err: e, path: url.pathname }, 'request failed'));
-        return;
+export function createHttpApp({ log, routes = [], mounts = [], probes = [], health = {}, openapi }: HttpAppOptions): HttpApp {
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    forceCloseConnections: true,
+    // Errors Fastify meets before any route (a path that cannot be decoded) are the client's.
+    frameworkErrors: (error, _request, reply) => {
+      const answer: Answer =
+        error.code === 'FST_ERR_BAD_URL'
+          ? { status: 400, code: 'invalid_path', message: 'The path contains a malformed percent-encoding.' }
+          : { status: 400, code: 'bad_request', message: error.message };
+      void (reply as FastifyReply).code(answer.status).send({ error: { code: answer.code, message: answer.message } });
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((error, request, reply) => {
+    const answer = answerFor(error, request);
+    if (answer.status >= 500) log.error({ err: error, method: request.method, url: request.url }, 'request failed');
+    return reply
+      .code(answer.status)
+      .headers(answer.headers ?? {})
+      .send({ error: { code: answer.code, message: answer.message } });
+  });
+
+  const methods = new MethodIndex();
+  app.addHook('onRoute', (route) => methods.add(route.method, route.url));
+  // A declared length over the route's limit is refused before anything is read or parsed.
+  app.addHook('onRequest', async (request) => {
+    const length = Number(request.headers['content-length'] ?? 0);
+    const limit = request.routeOptions.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    if (length > limit) throw tooLarge(limit);
+  });
+
+  void app.register(helmet, { global: true });
+  void app.register(swagger, {
+    openapi: { openapi: '3.1.0', info: { title: 'Upkeep', version: '1.0.0' }, ...openapi },
+    // Only routes tagged as public API are documented: webhooks, pages and admin are not.
+    hideUntagged: true,
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const checks: Record<string, string> = {};
+    let ok = true;
+    for (const probe of probes) {
+      try {
+        await probe.check();
+        checks[probe.name] = 'ok';
+      } catch (e) {
+        ok = false;
+        checks[probe.name] = 'unavailable';
+        log.warn({ err: e, probe: probe.name }, 'health probe failed');
       }
-    } catch (e) {
-      // A path that cannot be decoded is the client's mistake.
-      if (e instanceof HttpError) return sendError(res, e.status, e.code, e.message);
-      log.error({ err: e, path: url.pathname }, 'routing failed');
-      return sendError(res, 500, 'internal', 'Something went wrong on our side; it has been logged.');
     }
-    if (pathMatched) sendError(res, 405, 'method_not_allowed', `${req.method} is not supported on ${url.pathname}.`);
-    else sendError(res, 404, 'not_found', `Nothing is served at ${url.pathname}.`);
+    return reply
+      .code(ok ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({ ok, checks, ...health });
+  });
+
+  void app.register(async (scope) => {
+    // Mounts verify signatures over the exact bytes: bodies stay raw, whatever their type.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    for (const mount of mounts) {
+      scope.route({
+        method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        url: mount.path.endsWith('/') ? `${mount.path}*` : mount.path,
+        bodyLimit: mount.bodyLimit ?? DEFAULT_BODY_LIMIT,
+        helmet: false,
+        handler: async (request, reply) => {
+          reply.hijack();
+          const req = Buffer.isBuffer(request.body) ? replay(request.raw, request.body) : request.raw;
+          try {
+            await mount.listener(req, reply.raw);
+          } catch (e) {
+            log.error({ err: e, mount: mount.name }, 'adapter failed');
+            sendError(reply.raw, 500, 'internal', INTERNAL);
+          }
+        },
+      });
+    }
+  });
+
+  for (const plugin of routes) void app.register(async (scope) => plugin(scope));
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = methods.allowed(path);
+    if (allowed.length > 0) {
+      return reply
+        .code(405)
+        .header('allow', allowed.join(', '))
+        .send({ error: { code: 'method_not_allowed', message: `${request.method} is not supported on ${path}.` } });
+    }
+    return reply.code(404).send({ error: { code: 'not_found', message: `Nothing is served at ${path}.` } });
   });
 
   return {
-    server,
-    listen: (port, host = '0.0.0.0') =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          const { port: actual } = server.address() as AddressInfo;
-          resolve(`http://${host === '0.0.0.0' ? 'localhost' : host}:${actual}`);
-        });
-      }),
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    server: app.server,
+    fastify: app,
+    listen: async (port, host = '0.0.0.0') => {
+      await app.listen({ port, host });
+      const { port: actual } = app.server.address() as AddressInfo;
+      return `http://${host === '0.0.0.0' ? 'localhost' : host}:${actual}`;
+    },
+    close: () => app.close(),
   };
 }
 
-function databaseProbe(s: Services): HealthProbe {
-  return {
-    name: 'database',
-    check: async () => {
-      await s.db.prisma.$queryRawUnsafe('SELECT 1');
-    },
-  };
+/** The answer for anything a route or a hook threw. */
+function answerFor(error: unknown, request: FastifyRequest): Answer {
+  if (hasZodFastifySchemaValidationErrors(error)) return invalidInput(error, request);
+  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, headers: error.headers };
+  if (isDomainError(error)) {
+    const headers: Record<string, string> = error.code === 'unauthorized' ? { 'www-authenticate': 'Bearer' } : {};
+    return { status: DOMAIN_ERROR_STATUS[error.code], code: error.code, message: error.userMessage, headers };
+  }
+  const fastify = error as Partial<FastifyError>;
+  if (fastify.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return tooLarge(request.routeOptions.bodyLimit ?? DEFAULT_BODY_LIMIT);
+  // Fastify's own refusals (unsupported media type, malformed JSON...) are the client's.
+  if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    const code = fastify.statusCode === 415 ? 'unsupported_media_type' : 'bad_request';
+    return { status: fastify.statusCode, code, message: fastify.message ?? 'The request is malformed.' };
+  }
+  return { status: 500, code: 'internal', message: INTERNAL };
 }
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, 'payload_too_large', `The request body is larger than ${limit} bytes.`, { connection: 'close' });
+}
+
+const PLACES: Record<string, string> = { params: 'path parameter', querystring: 'query parameter', body: 'body field', headers: 'header' };
+
+/** 400 naming the field; a field read by a core parser answers with the parser's code and message. */
+function invalidInput(error: { validation: { instancePath: string; message?: string; params: Record<string, unknown> }[]; validationContext?: string }, request: FastifyRequest): Answer {
+  const issue = error.validation[0]!;
+  const path = issue.instancePath.split('/').filter(Boolean);
+  const context = error.validationContext ?? 'body';
+  const custom = (issue.params.params as { code?: string } | undefined)?.code;
+  const field = fieldAt((request.routeOptions.schema as Record<string, unknown> | undefined)?.[context], path);
+  const registered = field ? fieldRefusals.get(field)?.code : undefined;
+  const message = issue.message ?? 'is invalid';
+  if (custom || registered) return { status: 400, code: custom ?? registered!, message };
+  const name = path.length > 0 ? `${PLACES[context] ?? context} ${path.join('.')}` : `the ${PLACES[context]?.split(' ')[0] ?? context}`;
+  return { status: 400, code: 'invalid_input', message: `Invalid ${name}: ${message}` };
+}
+
+/** The zod schema of the field at `path` inside an object schema. */
+function fieldAt(schema: unknown, path: readonly string[]): $ZodType | undefined {
+  let at = schema as { shape?: Record<string, unknown> } | undefined;
+  for (const key of path) at = at?.shape?.[key] as typeof at;
+  return path.length > 0 ? (at as $ZodType | undefined) : undefined;
+}
+
+/** The request of a mount, its body already read: what the listener reads is the same bytes. */
+function replay(raw: IncomingMessage, body: Buffer): IncomingMessage {
+  const stream = new PassThrough();
+  stream.end(body);
+  return Object.assign(stream, {
+    headers: raw.headers,
+    rawHeaders: raw.rawHeaders,
+    method: raw.method,
+    url: raw.url,
+    httpVersion: raw.httpVersion,
+    httpVersionMajor: raw.httpVersionMajor,
+    httpVersionMinor: raw.httpVersionMinor,
+    socket: raw.socket,
+    connection: raw.socket,
+    complete: true,
+    aborted: false,
+    trailers: {},
+    rawTrailers: [],
+    // Bolt reads a buffered body from here instead of the stream.
+    rawBody: body,
+  }) as unknown as IncomingMessage;
+}
+
+/** Which methods each registered path pattern serves, so a known path with another method gets 405. */
+class MethodIndex {
+  private readonly patterns = new Map<string, { re: RegExp; methods: Set<string> }>();
+
+  add(method: string | string[], url: string): void {
+    const key = url;
+    const entry = this.patterns.get(key) ?? { re: patternOf(url), methods: new Set<string>() };
+    for (const m of [method].flat()) entry.methods.add(m);
+    this.patterns.set(key, entry);
+  }
+
+  allowed(path: string): string[] {
+    const found = new Set<string>();
+    for (const { re, methods } of this.patterns.values()) if (re.test(path)) for (const m of methods) found.add(m);
+    return [...found].sort();
+  }
+}
+
+function patternOf(url: string): RegExp {
+  const body = url
+    .split('/')
+    .map((seg) => (seg === '*' ? '.*' : seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${body}$`);
+}
+

@@ -22,6 +22,7 @@ import { PrismaLedgerStore } from '../prisma/ledger-store.ts';
 import { PrismaPackageDirectory } from '../prisma/package-directory.ts';
 import { PrismaRepositoryStore } from '../prisma/repository-store.ts';
 import { PrismaWishStore } from '../prisma/wish-store.ts';
+import { PrismaWishSearch } from '../prisma/wish-search.ts';
 import { PrismaSubscriptionStore } from '../prisma/subscription-store.ts';
 import { PrismaNotificationOutbox } from '../prisma/notification-outbox.ts';
 import type { Logger } from '../edge/logger.ts';
@@ -40,6 +41,7 @@ export const sha256Hex = (s: string): string => createHash('sha256').update(s).d
 
 export function createServices({ config, db, clock, log }: { config: Config; db: Database; clock: Clock; log: Logger }): Services {
   const paymentStore = new PrismaPaymentStore(db.prisma);
+  const outbox = new PrismaNotificationOutbox(db.prisma);
   return {
     config,
     db,
@@ -52,10 +54,13 @@ export function createServices({ config, db, clock, log }: { config: Config; db:
     identityLinks: new PrismaIdentityLinkStore(db.prisma),
     subscriptions: new PrismaSubscriptionStore(db.prisma),
     hashToken: sha256Hex,
-    wishes: new PrismaWishStore(db.prisma),
+    // With the GitHub App, every wish change also records its status-comment notice.
+    wishes: new PrismaWishStore(db.prisma, config.github ? outbox : null),
+    wishSearch: new PrismaWishSearch(db.prisma),
     repositories: new PrismaRepositoryStore(db.prisma),
     activity: config.github ? githubActivitySource(config.github, log) : null,
-    outbox: new PrismaNotificationOutbox(db.prisma),
+    outbox,
+    notifications: outbox,
     gateway: createPaymentGateway(config, paymentStore),
     payments: paymentStore,
     inbound: new PrismaInboundLog(db.prisma),

@@ -4,17 +4,17 @@
 // stays locked before another worker resumes it.
 import { systemClock } from '../core/ports/clock.ts';
 import { openDatabase } from '../prisma/db.ts';
-import { startJobs } from '../worker/index.ts';
 import { loadConfigOrExit, run, stopOnSignals } from './lifecycle.ts';
 import { createLogger } from '../edge/logger.ts';
 import { createServices } from './services.ts';
+import { startWorker } from './worker.ts';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger(config.logLevel);
   const db = await openDatabase(config.database);
   const services = createServices({ config, db, clock: systemClock, log });
-  const jobs = await startJobs(services, { workers: true, schedules: true, lockDuration: config.workerLockMs ?? undefined });
+  const jobs = await startWorker(services, { workers: true, schedules: true, lockDuration: config.workerLockMs ?? undefined });
   console.log(`Upkeep worker running; queue backend: ${jobs.backend.description}`);
   if (db.kind === 'pglite') {
     console.warn(`The embedded database in ${config.database.kind === 'pglite' ? config.database.dataDir : ''} belongs to this process: do not run \`npm start\` on it at the same time (its worker already runs in-process).`);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   closest,
-  HELP,
   HELP_TOPICS,
   helpText,
+  helpTexts,
+  ISSUE_COMMANDS,
   parseCompanyCommand,
   parseIssueCommands,
   SUBCOMMANDS,
@@ -144,13 +145,15 @@ describe('parseCompanyCommand: refused', () => {
 
   it('suggests the closest subcommand and points to help', () => {
     const r = parse('budjet 2000');
-    expect(!r.ok && r.error.userMessage).toMatch(/Did you mean `budget`\?.*`help`/);
+    expect(!r.ok && r.error.userMessage).toMatch(/Did you mean `budget`\?/);
+    expect(!r.ok && r.error.hint).toEqual({ surface: 'company', command: 'help' });
     expect(!r.ok && r.error.details).toMatchObject({ word: 'budjet', suggestion: 'budget' });
     const far = parse('frobnicate');
     expect(!far.ok && far.error.userMessage).not.toContain('Did you mean');
-    expect(!far.ok && far.error.userMessage).toContain('`help`');
+    expect(!far.ok && far.error.hint).toEqual({ surface: 'company', command: 'help' });
     const sub = parse('deps remvoe npm:react');
-    expect(!sub.ok && sub.error.userMessage).toMatch(/Did you mean `remove`\?.*`help deps`/);
+    expect(!sub.ok && sub.error.userMessage).toMatch(/Did you mean `remove`\?/);
+    expect(!sub.ok && sub.error.hint).toEqual({ surface: 'company', command: 'help deps' });
   });
 
   it('reports every invalid package at once', () => {
@@ -166,7 +169,8 @@ describe('parseCompanyCommand: refused', () => {
 
   it('shows the usage on a missing argument', () => {
     const r = parse('receipt');
-    expect(!r.ok && r.error.userMessage).toContain('receipt <YYYY-MM>');
+    expect(!r.ok && r.error.userMessage).toBe('Give the month.');
+    expect(!r.ok && r.error.hint).toEqual({ surface: 'company', command: 'receipt <YYYY-MM>', example: 'receipt 2026-11' });
   });
 });
 
@@ -269,21 +273,24 @@ describe('parseIssueCommands', () => {
   it('returns errors alongside valid commands, with the usage', () => {
     const rs = issue('/pledge 5\n/quote 800');
     expect(rs[0]!.ok).toBe(true);
-    expect(!rs[1]!.ok && rs[1]!.error.userMessage).toContain('/quote <amount> [currency] <delay>');
+    expect(!rs[1]!.ok && rs[1]!.error.hint).toEqual({ surface: 'issue', command: 'quote <amount> [currency] <delay>', example: 'quote 1,500 EUR 3w' });
   });
 });
 
 describe('help', () => {
   it('lists every subcommand with an example', () => {
-    const text = helpText();
+    const text = helpText(null, { prefix: '/upkeep ' });
     for (const s of SUBCOMMANDS) expect(text).toContain(`\`/upkeep ${s}`);
     expect(text.match(/Example:/g)).toHaveLength(SUBCOMMANDS.length);
   });
 
   it('has a text per topic, the GitHub commands included', () => {
-    for (const t of HELP_TOPICS) expect(HELP[t]).toBe(helpText(t));
-    expect(helpText('allocate')).toMatch(/allocate <pkg>=<points>.*\nExample: `\/upkeep allocate npm:react=34/s);
-    for (const c of ['/wish', '/spec', '/quote', '/pledge', '/start', '/deliver', '/cancel']) expect(helpText('github')).toContain(`\`${c}`);
+    const texts = helpTexts('/upkeep ');
+    for (const t of HELP_TOPICS) expect(texts[t]).toBe(helpText(t, { prefix: '/upkeep ' }));
+    expect(texts.all).toBe(helpText(null, { prefix: '/upkeep ' }));
+    expect(texts.allocate).toMatch(/allocate <pkg>=<points>.*\nExample: `\/upkeep allocate npm:react=34/s);
+    for (const c of ['/wish', '/spec', '/quote', '/pledge', '/start', '/deliver', '/cancel']) expect(texts.github).toContain(`\`${c}`);
+    expect(ISSUE_COMMANDS.map((c) => `/${c}`)).toEqual(['/wish', '/spec', '/quote', '/pledge', '/start', '/deliver', '/cancel']);
   });
 
   it('uses the given prefix', () => {
@@ -296,7 +303,7 @@ describe('help', () => {
       if (!m || m[1]!.startsWith('admin grant')) continue; // a mention is rendered by Slack as <@U…>
       expect(parse(m[1]!).ok, m[1]).toBe(true);
     }
-    for (const line of helpText('github').split('\n')) {
+    for (const line of helpText('github', { prefix: '' }).split('\n')) {
       const m = /Example: `([^`]+)`/.exec(line);
       if (m && !m[1]!.includes('…')) expect(issue(m[1]!).every((r) => r.ok), m[1]).toBe(true);
     }

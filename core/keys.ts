@@ -14,6 +14,8 @@ export const paymentKeys = {
   budgetCharge: (companyId: string, period: Period | string) => `budget:${companyId}:${period}`,
   /** A maintainer's payout for a month. */
   payout: (login: string, period: Period | string) => `payout:${login}:${period}`,
+  /** A company's card-saving Checkout; `attempt` (the minute) only guards a double click. */
+  budgetSetup: (companyId: string, attempt: number) => `setup:${companyId}:${attempt}`,
 } as const;
 
 export const ledgerKeys = {
@@ -25,11 +27,16 @@ export const ledgerKeys = {
   distribution: (period: Period, pkg: string) => `close:${period}:distribution:${pkg}`,
   escrowHold: (period: Period, pkg: string) => `close:${period}:escrow-hold:${pkg}`,
   escrowRelease: (period: Period, pkg: string) => `close:${period}:escrow-release:${pkg}`,
-  escrowReturn: (period: Period, id: string) => `close:${period}:escrow-return:${id}`,
+  /** One escrow lot (package, company, origin period) returned as credit to its company. */
+  escrowReturn: (period: Period, lot: { package: string; companyId: string; originPeriod: Period }) =>
+    `close:${period}:escrow-return:${lot.package}|${lot.companyId}|${lot.originPeriod}`,
 } as const;
 
 export const noticeKeys = {
+  /** A wish's event (`funded`, `progress:50`, `status:3`...). */
   wish: (wishId: string, event: string) => `wish:${wishId}:${event}`,
+  /** The company's notice that its budget for a month could not be charged. */
+  budgetChargeFailed: (companyId: string, period: Period | string) => `${paymentKeys.budgetCharge(companyId, period)}:charge_failed`,
   companySummary: (period: Period, companyId: string) => `close:${period}:summary:company:${companyId}`,
   packageSummary: (period: Period, pkg: string) => `close:${period}:summary:package:${pkg}`,
 } as const;

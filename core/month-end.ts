@@ -1,3 +1,4 @@
+import { ledgerKeys } from './keys.ts';
 import { accounts, parseAccountKey, transaction, type LedgerEntry, type LedgerTransaction } from './ledger.ts';
 import type { PackageId } from './packages.ts';
 import { addMonths, comparePeriods, type Period } from './period.ts';
@@ -79,6 +80,9 @@ function maintainerEntries(total: number, maintainers: readonly CloseMaintainer[
 }
 
 /**
+ * The month-end close, planned as double-entry ledger transactions; every transaction's
+ * entries sum to zero (a negative amount is money leaving an account).
+ *
  * Plans the month-end close of `period` as ledger transactions (pure and deterministic: the
  * output, order included, depends only on the input's content, not on the order of its lists).
  *
@@ -101,6 +105,13 @@ function maintainerEntries(total: number, maintainers: readonly CloseMaintainer[
  * - lot `npm:c|beta|2026-09` of 50: npm:c has maintainers → released, dave +50
  * - lot `npm:d|acme|2026-04` of 200: 2026-04 ≤ 2026-05 → returned, `credit:acme` +200
  * Totals: 1500 paid = 1335 to maintainers + 165 held; escrow 50 released, 200 returned.
+ *
+ * The same as entries (each line sums to zero):
+ * - `close:2026-11:contribution:acme`: company:acme −1000, package:npm:a +340, package:npm:b +330, package:npm:c +330
+ * - `close:2026-11:distribution:npm:a`: package:npm:a −510, maintainer:alice +306, maintainer:bob +204
+ * - `close:2026-11:escrow-hold:npm:d`: package:npm:d −165, escrow:npm:d|beta|2026-11 +165
+ * - `close:2026-11:escrow-release:npm:c`: escrow:npm:c|beta|2026-09 −50, maintainer:dave +50
+ * - `close:2026-11:escrow-return:npm:d|acme|2026-04`: escrow:npm:d|acme|2026-04 −200, credit:acme +200
  *
  * Throws RangeError on input the callers must have validated (budget ≤ 0, points or shares not
  * summing to 100, duplicates, a lot not older than `period`).
@@ -131,7 +142,7 @@ export function planPeriodClose(input: CloseInput): LedgerTransaction[] {
       pool.total += share;
       pool.byCompany.push({ companyId: c.companyId, amount: share });
     });
-    txs.push(transaction({ key: `close:${P}:contribution:${c.companyId}`, kind: 'contribution', period: P, memo: `Contribution of ${c.companyId} for ${P}`, entries }));
+    txs.push(transaction({ key: ledgerKeys.contribution(P, c.companyId), kind: 'contribution', period: P, memo: `Contribution of ${c.companyId} for ${P}`, entries }));
   }
 
   // 2. Each package's pool goes to its maintainers, or into escrow lots of this period.
@@ -142,7 +153,7 @@ export function planPeriodClose(input: CloseInput): LedgerTransaction[] {
     if (maintainers.length > 0) {
       txs.push(
         transaction({
-          key: `close:${P}:distribution:${pkg}`,
+          key: ledgerKeys.distribution(P, pkg),
           kind: 'distribution',
           period: P,
           memo: `Distribution of ${pkg} to its maintainers for ${P}`,
@@ -152,7 +163,7 @@ export function planPeriodClose(input: CloseInput): LedgerTransaction[] {
     } else {
       txs.push(
         transaction({
-          key: `close:${P}:escrow-hold:${pkg}`,
+          key: ledgerKeys.escrowHold(P, pkg),
           kind: 'escrow_hold',
           period: P,
           memo: `Escrow for ${pkg} (no opted-in maintainer) for ${P}`,
@@ -187,17 +198,16 @@ export function planPeriodClose(input: CloseInput): LedgerTransaction[] {
         entries.push({ account: accounts.escrow(pkg, lot.companyId, lot.originPeriod), amount: -lot.amount });
       }
       entries.push(...maintainerEntries(total, maintainers, `${P}:${pkg}:release`));
-      txs.push(transaction({ key: `close:${P}:escrow-release:${pkg}`, kind: 'escrow_release', period: P, memo: `Escrow of ${pkg} released to its maintainers in ${P}`, entries }));
+      txs.push(transaction({ key: ledgerKeys.escrowRelease(P, pkg), kind: 'escrow_release', period: P, memo: `Escrow of ${pkg} released to its maintainers in ${P}`, entries }));
     } else {
       for (const lot of lots) if (comparePeriods(lot.originPeriod, cutoff) <= 0) returns.push(lot);
     }
   }
   // Returns come last, ordered by lot (package, company, origin).
   for (const lot of returns) {
-    const id = `${lot.package}|${lot.companyId}|${lot.originPeriod}`;
     txs.push(
       transaction({
-        key: `close:${P}:escrow-return:${id}`,
+        key: ledgerKeys.escrowReturn(P, lot),
         kind: 'escrow_return',
         period: P,
         memo: `Escrow of ${lot.package} from ${lot.originPeriod} unclaimed for ${ESCROW_RETURN_MONTHS} months, returned as credit to ${lot.companyId}`,

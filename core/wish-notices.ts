@@ -3,15 +3,33 @@
  * (25/50/75/100 %), quotes and re-quotes, funded, started, delivered, cancelled, expired.
  * Each notice has a stable key, so a retried use-case never announces the same thing twice.
  */
+import { noticeKeys } from './keys.ts';
 import { formatMoney, money } from './money.ts';
-import type { Notice } from './ports/notifications.ts';
-import { wishIdParts, wishProgress, type Quote, type Wish, type WishEvent } from './wishlist.ts';
+import type { AddressedNotice, Notice } from './ports/notifications.ts';
+import { wishIdParts, wishProgress, type Quote, type Wish, type WishEvent, type WishId } from './wishlist.ts';
 
 /** Link to the wish's issue on GitHub. */
 export const wishUrl = (wish: Pick<Wish, 'id'>): string => {
   const { owner, repo, number } = wishIdParts(wish.id);
   return `https://github.com/${owner}/${repo}/issues/${number}`;
 };
+
+/**
+ * The wish's GitHub status comment after its change number `version`: one per change, so no
+ * change is missed, and each delivery renders the wish as it is then (an older row is harmless;
+ * delivering one covers the others pending). Example: `acme/ui#7` at version 3 →
+ * key `wish:acme/ui#7:status:3`, to `github` `acme/ui#7`.
+ */
+export function wishStatusNotice(wishId: WishId, version: number): AddressedNotice {
+  return {
+    platform: 'github',
+    destination: wishId,
+    notice: { key: noticeKeys.wish(wishId, `status:${version}`), target: `wish:${wishId}`, kind: 'wish_status', text: `${wishId} changed.`, data: { wishId, version } },
+  };
+}
+
+/** True for notices rendered from their subject as it is when delivered (so one delivery covers those pending before it). */
+export const rendersCurrentState = (notice: Pick<Notice, 'kind'>): boolean => notice.kind === 'wish_status';
 
 /** Position (1-based) of `quote` in the wish's quote history, for a stable notice key. */
 function quoteNumber(wish: Wish, quote: Quote): string {

@@ -185,7 +185,9 @@ describe('transition table', () => {
   it('explains refusals in words a user understands', () => {
     expect(failure(act.quote(wishIn('funded'))).userMessage).toMatch(/^This wish is already funded; it can no longer be re-quoted\./);
     expect(failure(act.cancel(wishIn('funded'))).userMessage).toMatch(/already funded.*can no longer be cancelled.*Pledgers have paid/);
-    expect(failure(act.deliver(wishIn('funded'))).userMessage).toMatch(/\/start first/);
+    expect(failure(act.deliver(wishIn('funded'))).userMessage).toMatch(/Start the work first, then deliver it/);
+    expect(failure(act.deliver(wishIn('funded'))).hint).toEqual({ surface: 'issue', command: 'start' });
+    expect(failure(act.pledge(wishIn('cancelled'))).hint).toEqual({ surface: 'issue', command: 'wish [amount]', example: 'wish 50' });
     expect(failure(act.start(wishIn('quoted'))).userMessage).toMatch(/once pledges have paid the quote/);
     expect(failure(act.pledge(wishIn('expired'))).userMessage).toMatch(/expired.*no longer accepts pledges.*new wish/);
   });

@@ -1,8 +1,11 @@
-// Small HTTP helpers shared by every route: JSON replies, CONTRACT §3 errors, bounded bodies.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// What every HTTP edge shares: the Fastify app type route plugins register on, the status of
+// each domain error, zod fields read by core parsers, and the raw-Node helpers that webhook
+// mounts (which own their request) use to answer CONTRACT §3 errors.
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { isDomainError, type DomainErrorCode } from '../core/errors.ts';
+import { z } from 'zod';
+import type { DomainErrorCode, Result } from '../core/errors.ts';
 
 /** The Fastify app every route plugin registers on, with zod schemas as the type provider. */
 export type ZodFastify = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -10,19 +13,11 @@ export type ZodFastify = FastifyInstance<RawServerDefault, RawRequestDefaultExpr
 /**
  * A set of routes an adapter contributes: the composition root registers it on the app.
  * Schemas are zod (`schema: { params, querystring, body, response }`); the OpenAPI document
- * is generated from them.
+ * is generated from them (routes tagged `tags: [...]` appear in it, the others are hidden).
  */
 export type RoutePlugin = (app: ZodFastify) => Promise<void> | void;
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => Promise<void> | void;
-
-export interface Route {
-  method: string;
-  /** A path pattern with `{name}` segments (`{name*}` matches the rest of the path). */
-  path: string;
-  handler: Handler;
-}
-
+/** An error with its HTTP answer, for what is not a domain refusal (a bad signature, a missing header...). */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -32,6 +27,79 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** HTTP status of each domain refusal: the client's input was refused, never a 5xx. */
+export const DOMAIN_ERROR_STATUS = {
+  invalid_command: 400,
+  invalid_package: 400,
+  invalid_amount: 400,
+  wrong_currency: 400,
+  invalid_period: 400,
+  invalid_manifest: 400,
+  invalid_delay: 400,
+  invalid_input: 400,
+  company_exists: 409,
+  company_not_found: 404,
+  not_admin: 403,
+  not_member: 403,
+  unauthorized: 401,
+  not_found: 404,
+  allocation_points_total: 400,
+  allocation_too_few_packages: 400,
+  allocation_points_over_max: 400,
+  allocation_not_dependency: 400,
+  allocation_owned_package: 400,
+  allocation_invalid_points: 400,
+  allocation_duplicate_package: 400,
+  budget_not_set: 400,
+  period_closed: 409,
+  period_not_closed: 409,
+  period_in_future: 400,
+  invalid_optin: 400,
+  wish_not_found: 404,
+  wish_exists: 409,
+  wish_transition: 409,
+  not_maintainer: 403,
+  quote_missing: 400,
+  link_expired: 400,
+  identity_mismatch: 400,
+  payment_failed: 400,
+  payments_offline: 400,
+  conflict: 409,
+} as const satisfies Record<DomainErrorCode, 400 | 401 | 403 | 404 | 409>;
+
+/** HTTP status for a domain error. */
+export const statusOf = (code: DomainErrorCode): number => DOMAIN_ERROR_STATUS[code];
+
+/** The body of every error answer (CONTRACT §3). */
+export const apiErrorSchema = z
+  .object({ error: z.object({ code: z.string().meta({ example: 'invalid_package' }), message: z.string() }) })
+  .meta({ id: 'Error', description: 'Every error: a stable code and a message for people; never a stack trace.' });
+
+/** What a request field's refusal answers: the domain code a failing field maps to. */
+export const fieldRefusals = z.registry<{ code: DomainErrorCode }>();
+
+/**
+ * A string field (path, query) read by a core parser, so the route validates with the core's
+ * rule: a malformed value answers 400 with the parser's code and message, a missing one with
+ * `missing` and the same code. The handler receives the parsed value.
+ */
+export function parsedField<T>(
+  parse: (raw: string) => Result<T>,
+  { code, missing, ...meta }: { code: DomainErrorCode; missing: string; description?: string; example?: string },
+) {
+  const field = z
+    .string({ error: (issue) => (issue.input === undefined ? missing : undefined) })
+    .transform((raw, ctx) => {
+      const r = parse(raw);
+      if (r.ok) return r.value;
+      ctx.addIssue({ code: 'custom', message: r.error.userMessage, params: { code: r.error.code } });
+      return z.NEVER;
+    })
+    .meta(meta);
+  fieldRefusals.add(field, { code });
+  return field;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -48,31 +116,6 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
   sendJson(res, status, { error: { code, message } }, headers);
 }
 
-/** HTTP status for a domain error: the client's input was refused, never a 5xx. */
-export function statusOf(code: DomainErrorCode): number {
-  switch (code) {
-    case 'unauthorized':
-      return 401;
-    case 'not_admin':
-    case 'not_member':
-    case 'not_maintainer':
-      return 403;
-    case 'not_found':
-    case 'company_not_found':
-    case 'wish_not_found':
-      return 404;
-    case 'company_exists':
-    case 'wish_exists':
-    case 'wish_transition':
-    case 'period_closed':
-    case 'period_not_closed':
-    case 'conflict':
-      return 409;
-    default:
-      return 400;
-  }
-}
-
 /** Reads a body up to `limit` bytes; a larger body is refused with 413. */
 export async function readBody(req: IncomingMessage, limit = 1_000_000): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -85,61 +128,42 @@ export async function readBody(req: IncomingMessage, limit = 1_000_000): Promise
   return Buffer.concat(chunks);
 }
 
-/** Matches a path against a pattern; returns the decoded parameters or null. */
-export function matchPath(pattern: string, pathname: string): Record<string, string> | null {
-  const p = pattern.split('/');
-  const s = pathname.split('/');
-  const params: Record<string, string> = {};
-  for (let i = 0; i < p.length; i++) {
-    const seg = p[i]!;
-    const m = /^\{(\w+)(\*)?\}$/.exec(seg);
-    if (m?.[2]) {
-      const rest = s.slice(i).join('/');
-      if (rest === '') return null;
-      params[m[1]!] = safeDecode(rest);
-      return params;
-    }
-    if (i >= s.length) return null;
-    if (m) {
-      if (s[i] === '') return null;
-      params[m[1]!] = safeDecode(s[i]!);
-    } else if (seg !== s[i]) return null;
-  }
-  return p.length === s.length ? params : null;
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    throw new HttpError(400, 'invalid_path', 'The path contains a malformed percent-encoding.');
-  }
-}
-
-/** Runs a handler, turning expected failures into CONTRACT §3 errors and anything else into a logged 500. */
-export async function runHandler(
-  handler: Handler,
-  req: IncomingMessage,
-  res: ServerResponse,
-  params: Record<string, string>,
-  onUnexpected: (e: unknown) => void,
-): Promise<void> {
-  try {
-    await handler(req, res, params);
-  } catch (e) {
-    if (e instanceof HttpError) return sendError(res, e.status, e.code, e.message, e.headers);
-    if (isDomainError(e)) {
-      const headers: Record<string, string> = e.code === 'unauthorized' ? { 'www-authenticate': 'Bearer' } : {};
-      return sendError(res, statusOf(e.code), e.code, e.userMessage, headers);
-    }
-    onUnexpected(e);
-    sendError(res, 500, 'internal', 'Something went wrong on our side; it has been logged.');
-  }
-}
-
-export function bearerToken(req: IncomingMessage): string | null {
+export function bearerToken(req: { headers: IncomingHttpHeaders }): string | null {
   const h = req.headers.authorization;
   if (!h) return null;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
   return m ? m[1]! : null;
+}
+
+/** A route written against raw Node objects, with `{name}` / `{name*}` path segments. */
+export interface Route {
+  method: string;
+  path: string;
+  handler: (req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => Promise<void> | void;
+}
+
+/**
+ * Registers raw-Node routes as a RoutePlugin (for adapters not yet written as Fastify plugins):
+ * a handler that throws before answering gets the common error answer.
+ */
+export function nodeRoutes(routes: readonly Route[]): RoutePlugin {
+  return (app) => {
+    for (const route of routes) {
+      const rest = /\{(\w+)\*\}$/.exec(route.path)?.[1];
+      const url = route.path.replace(/\{(\w+)\*\}$/, '*').replace(/\{(\w+)\}/g, ':$1');
+      app.route({
+        method: route.method as 'GET',
+        url,
+        handler: async (request, reply) => {
+          const params = { ...(request.params as Record<string, string>) };
+          if (rest) {
+            params[rest] = params['*'] ?? '';
+            delete params['*'];
+          }
+          await route.handler(request.raw, reply.raw, params);
+          if (reply.raw.headersSent || reply.raw.writableEnded) reply.hijack();
+        },
+      });
+    }
+  };
 }

@@ -3,7 +3,9 @@
 import { DomainError, unwrap } from '../core/errors.ts';
 import { formatMoney, money } from '../core/money.ts';
 import { parsePeriod } from '../core/period.ts';
-import type { Payment, PaymentProvider } from '../core/ports/payments.ts';
+import type { Company } from '../core/ports/companies.ts';
+import type { Ports } from '../core/ports/index.ts';
+import type { Payment } from '../core/ports/payments.ts';
 import type { BudgetCollector } from '../core/use-cases/close-period.ts';
 import { budgetSetupLink } from '../core/use-cases/payments/budget-setup-link.ts';
 import { budgetCollector } from '../core/use-cases/payments/collect-budgets.ts';
@@ -12,10 +14,17 @@ import { markPaymentPaid } from '../core/use-cases/payments/mark-payment-paid.ts
 import { refundWishPledges } from '../core/use-cases/payments/refund-wish-pledges.ts';
 import { sendPayouts } from '../core/use-cases/payments/send-payouts.ts';
 import { parseWishId } from '../core/wishlist.ts';
-import { reconcilePayments } from '../prisma/payment-store.ts';
-import { findCompany } from '../app/operator.ts';
-import type { Services } from '../app/services.ts';
 import { OFFLINE_NOTICE } from './offline-gateway.ts';
+
+/** What the operator's payment commands use; the composition root builds it. */
+export type OperatorDeps = Pick<Ports, 'clock' | 'companies' | 'ledger' | 'wishes' | 'payments' | 'gateway' | 'outbox'> & {
+  /** Settlement currency. */
+  currency: string;
+  /** Base of the return links of setup and onboarding links. */
+  publicUrl: string;
+  /** The company an operator names (id, workspace or exact name); throws `company_not_found`. */
+  findCompany(ref: string): Promise<Company>;
+};
 
 export const PAYMENT_COMMANDS = ['payments:list', 'payments:mark-paid', 'refunds', 'payouts', 'charge', 'billing', 'payouts:link'] as const;
 
@@ -32,14 +41,9 @@ export const PAYMENTS_USAGE = `  payments:list [pending]
 
 const fmt = (amount: number, currency: string): string => formatMoney(money(amount, currency));
 
-function provider(s: Services): PaymentProvider {
-  if (!s.gateway) throw new DomainError('payments_offline', 'Payments are not configured.');
-  return s.gateway;
-}
-
-/** The close's budget collection for these services (pass it as `budgets` to closePeriod). */
-export function closeBudgets(s: Services): BudgetCollector {
-  return budgetCollector({ gateway: provider(s), payments: s.payments, outbox: s.outbox, currency: s.config.currency });
+/** The close's budget collection (pass it as `budgets` to closePeriod): Stripe charges, or offline recorded as owed. */
+export function closeBudgets(s: Pick<OperatorDeps, 'gateway' | 'payments' | 'outbox' | 'currency'>): BudgetCollector {
+  return budgetCollector({ gateway: s.gateway, payments: s.payments, outbox: s.outbox, currency: s.currency });
 }
 
 function describe(p: Payment): string {
@@ -49,8 +53,8 @@ function describe(p: Payment): string {
 }
 
 /** Runs one payment command; returns the exit code and the lines to print. */
-export async function runPaymentsCommand(s: Services, command: string, args: string[]): Promise<{ code: number; lines: string[] }> {
-  const gateway = provider(s);
+export async function runPaymentsCommand(s: OperatorDeps, command: string, args: string[]): Promise<{ code: number; lines: string[] }> {
+  const gateway = s.gateway;
   const lines: string[] = [];
   if (gateway.mode === 'offline') lines.push(`[offline] ${OFFLINE_NOTICE}`);
   const need = (what: string, example: string): string => {
@@ -77,7 +81,7 @@ export async function runPaymentsCommand(s: Services, command: string, args: str
       const wishId = unwrap(parseWishId(need('wish', '<owner/repo#n>')));
       const r = await refundWishPledges({ wishes: s.wishes, payments: s.payments, gateway, ledger: s.ledger, clock: s.clock, wishId });
       const wish = await s.wishes.get(wishId);
-      const cur = wish?.currency ?? s.config.currency;
+      const cur = wish?.currency ?? s.currency;
       for (const x of r.refunded) lines.push(`refunded ${fmt(x.amount, cur)} (pledge ${x.pledgeId})`);
       for (const x of r.released) lines.push(`released unpaid pledge ${x}`);
       for (const x of r.owed) lines.push(`OWED ${fmt(x.amount, cur)} to the pledger of ${x.pledgeId}: refund by hand, then payments:mark-paid ${x.paymentId}`);
@@ -87,8 +91,8 @@ export async function runPaymentsCommand(s: Services, command: string, args: str
     }
     case 'payouts': {
       const period = unwrap(parsePeriod(need('month', '<YYYY-MM>')));
-      const r = await sendPayouts({ payments: s.payments, gateway, ledger: s.ledger, clock: s.clock, period, currency: s.config.currency });
-      const cur = s.config.currency;
+      const r = await sendPayouts({ payments: s.payments, gateway, ledger: s.ledger, clock: s.clock, period, currency: s.currency });
+      const cur = s.currency;
       for (const x of r.sent) lines.push(`sent ${fmt(x.amount, cur)} to ${x.login}`);
       for (const x of r.owed) lines.push(`OWED ${fmt(x.amount, cur)} to ${x.login}: pay by hand, then payments:mark-paid ${x.paymentId}`);
       for (const x of r.carried) lines.push(`carried over ${fmt(x.balance, cur)} for ${x.login} (${x.reason.replace(/_/g, ' ')})`);
@@ -107,24 +111,18 @@ export async function runPaymentsCommand(s: Services, command: string, args: str
       return { code: 0, lines };
     }
     case 'billing': {
-      const company = await findCompany(s, need('company', '<company id, name or workspace>'));
+      const company = await s.findCompany(need('company', '<company id, name or workspace>'));
       const r = await budgetSetupLink({ companies: s.companies, payments: s.payments, gateway, companyId: company.id, now: s.clock.now() });
       lines.push(r.url ? `Card setup link for ${r.companyName}: ${r.url}` : `No link for ${r.companyName}: budgets are recorded as owed and settled by the operator.`);
       return { code: 0, lines };
     }
     case 'payouts:link': {
       const login = need('maintainer', '<GitHub login>');
-      const r = await maintainerOnboardingLink({ payments: s.payments, gateway, login, publicUrl: s.config.publicUrl });
+      const r = await maintainerOnboardingLink({ payments: s.payments, gateway, login, publicUrl: s.publicUrl });
       lines.push(r.url ? `Payout onboarding link for ${login}: ${r.url}` : `No link: payouts are made by the operator.`);
       return { code: 0, lines };
     }
     default:
       throw new DomainError('invalid_command', `Unknown payments command ${command}.`);
   }
-}
-
-/** Stripe's reports (stored events, payment rows) against the ledger: lines for `upkeep check`. */
-export async function reconciliationLines(s: Services): Promise<string[]> {
-  const diffs = await reconcilePayments(s.db.prisma);
-  return diffs.map((d) => `DIFFERENCE [${d.check}] ${d.detail}`);
 }

@@ -40,6 +40,11 @@ export class PrismaLedgerStore implements LedgerStore {
     return rows.map(toState);
   }
 
+  async recentPeriods(limit: number): Promise<PeriodState[]> {
+    const rows = await this.prisma.$queryRawUnsafe<PeriodRow[]>('SELECT id, status, started_at, closed_at FROM period ORDER BY id DESC LIMIT $1', limit);
+    return rows.map(toState);
+  }
+
   async beginClose(period: Period, at: Date): Promise<PeriodState> {
     return this.prisma.$transaction(
       async (tx) => {

@@ -1,31 +1,66 @@
-// NotificationOutbox on the `notification` table: a notice becomes one row per subscribed
-// channel, keyed `<notice.key>|<platform>:<channel>` (unique), so enqueuing the same notice
-// again records nothing new. Delivery jobs are added for the rows just recorded; rows recorded
-// where no queue is reachable (the CLI) are picked up by the worker's periodic sweep.
-import type { Notice, NotificationOutbox } from '../core/ports/notifications.ts';
+// NotificationOutbox and NotificationLog on the `notification` table: a notice becomes one row
+// per subscribed channel, keyed `<notice.key>|<platform>:<channel>` (unique), so enqueuing the
+// same notice again records nothing new. Addressed notices (a wish's status comment) are one
+// row for their destination, recorded inside the caller's transaction. Rows recorded by this
+// process are handed to its worker runtime at once; those recorded where no queue is reachable
+// are picked up by the worker's periodic sweep.
+import type { AddressedNotice, Notice, NotificationLog, NotificationOutbox, RecordedNotification } from '../core/ports/notifications.ts';
 import type { PrismaClient } from './generated/client.ts';
 
+type Sql = Pick<PrismaClient, '$queryRawUnsafe'>;
+
 const COMPANY_TARGET = /^company:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const MAX_ERROR = 1000;
 
 export const notificationKey = (notice: Pick<Notice, 'key'>, platform: string, channel: string): string => `${notice.key}|${platform}:${channel}`;
 
-export class PrismaNotificationOutbox implements NotificationOutbox {
-  private onNew: ((ids: readonly bigint[]) => Promise<void>) | null = null;
+const payloadOf = (n: Notice): string => JSON.stringify({ key: n.key, target: n.target, kind: n.kind, text: n.text, data: n.data });
+
+/** Inserts the rows that do not exist yet; returns their ids. */
+async function insertRows(sql: Sql, rows: readonly AddressedNotice[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const inserted = await sql.$queryRawUnsafe<{ id: bigint }[]>(
+    `INSERT INTO notification (key, platform, destination, payload)
+     SELECT k, p, d, j::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(k, p, d, j)
+     ON CONFLICT (key) DO NOTHING
+     RETURNING id`,
+    rows.map((r) => notificationKey(r.notice, r.platform, r.destination)),
+    rows.map((r) => r.platform),
+    rows.map((r) => r.destination),
+    rows.map((r) => payloadOf(r.notice)),
+  );
+  return inserted.map((r) => String(r.id));
+}
+
+export class PrismaNotificationOutbox implements NotificationOutbox, NotificationLog {
+  private onNew: ((ids: readonly string[]) => Promise<void>) | null = null;
 
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** Called by the worker runtime of this process: new rows are handed to the queue at once. */
-  onRecorded(fn: ((ids: readonly bigint[]) => Promise<void>) | null): void {
+  onRecorded(fn: ((ids: readonly string[]) => Promise<void>) | null): void {
     this.onNew = fn;
   }
 
   async enqueue(notices: readonly Notice[]): Promise<void> {
-    const ids = await this.record(notices);
+    await this.recorded(await this.record(notices));
+  }
+
+  /** Hands rows committed by this process to its worker runtime, when one listens. */
+  async recorded(ids: readonly string[]): Promise<void> {
     if (ids.length > 0 && this.onNew) await this.onNew(ids);
   }
 
-  /** Writes the rows; returns the ids of those that did not exist yet. */
-  async record(notices: readonly Notice[]): Promise<bigint[]> {
+  /**
+   * Records addressed notices inside the caller's transaction (`sql`), so they commit or roll
+   * back with the change they announce. Returns the new rows' ids: pass them to `recorded`
+   * once the transaction has committed.
+   */
+  recordAddressed(sql: Sql, notices: readonly AddressedNotice[]): Promise<string[]> {
+    return insertRows(sql, notices);
+  }
+
+  /** Writes one row per subscribed channel; returns the ids of those that did not exist yet. */
+  async record(notices: readonly Notice[]): Promise<string[]> {
     if (notices.length === 0) return [];
     const targets = [...new Set(notices.map((n) => n.target))];
     const companyIds = targets.map((t) => COMPANY_TARGET.exec(t)?.[1]).filter((x): x is string => x !== undefined);
@@ -34,10 +69,7 @@ export class PrismaNotificationOutbox implements NotificationOutbox {
       orderBy: { id: 'asc' },
       select: { platform: true, channel: true, target: true, companyId: true },
     });
-    const keys: string[] = [];
-    const platforms: string[] = [];
-    const destinations: string[] = [];
-    const payloads: string[] = [];
+    const rows: AddressedNotice[] = [];
     const seen = new Set<string>();
     for (const notice of notices) {
       const company = COMPANY_TARGET.exec(notice.target)?.[1]?.toLowerCase();
@@ -48,23 +80,62 @@ export class PrismaNotificationOutbox implements NotificationOutbox {
         const key = notificationKey(notice, s.platform, s.channel);
         if (seen.has(key)) continue;
         seen.add(key);
-        keys.push(key);
-        platforms.push(s.platform);
-        destinations.push(s.channel);
-        payloads.push(JSON.stringify({ key: notice.key, target: notice.target, kind: notice.kind, text: notice.text, data: notice.data }));
+        rows.push({ platform: s.platform as AddressedNotice['platform'], destination: s.channel, notice });
       }
     }
-    if (keys.length === 0) return [];
-    const rows = await this.prisma.$queryRawUnsafe<{ id: bigint }[]>(
-      `INSERT INTO notification (key, platform, destination, payload)
-       SELECT k, p, d, j::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(k, p, d, j)
-       ON CONFLICT (key) DO NOTHING
-       RETURNING id`,
-      keys,
-      platforms,
-      destinations,
-      payloads,
+    return insertRows(this.prisma, rows);
+  }
+
+  async get(id: string): Promise<RecordedNotification | null> {
+    const [row] = await this.prisma.$queryRawUnsafe<{ id: bigint; key: string; platform: string; destination: string; payload: unknown; status: string }[]>(
+      'SELECT id, key, platform, destination, payload, status FROM notification WHERE id = $1',
+      BigInt(id),
     );
-    return rows.map((r) => BigInt(r.id));
+    if (!row) return null;
+    const notice = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Notice;
+    return { id: String(row.id), key: row.key, platform: row.platform, destination: row.destination, notice, status: row.status as RecordedNotification['status'] };
+  }
+
+  async countAttempt(id: string, error: string): Promise<void> {
+    await this.prisma.$executeRawUnsafe('UPDATE notification SET attempts = attempts + 1, last_error = $2 WHERE id = $1', BigInt(id), error.slice(0, MAX_ERROR));
+  }
+
+  async markDelivered(id: string): Promise<void> {
+    await this.prisma.$executeRawUnsafe(
+      "UPDATE notification SET status = 'delivered', delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1 AND status <> 'delivered'",
+      BigInt(id),
+    );
+  }
+
+  async markCovered(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.prisma.$executeRawUnsafe(
+      "UPDATE notification SET status = 'delivered', delivered_at = now() WHERE id = ANY($1::bigint[]) AND status = 'pending'",
+      ids.map(String),
+    );
+  }
+
+  async markFailed(id: string, error: string): Promise<void> {
+    await this.prisma.$executeRawUnsafe("UPDATE notification SET status = 'failed', last_error = $2 WHERE id = $1 AND status = 'pending'", BigInt(id), error.slice(0, MAX_ERROR));
+  }
+
+  async pendingAlike(id: string): Promise<string[]> {
+    const rows = await this.prisma.$queryRawUnsafe<{ id: bigint }[]>(
+      `SELECT n.id FROM notification n JOIN notification me ON me.id = $1
+       WHERE n.status = 'pending' AND n.id <> me.id AND n.platform = me.platform AND n.destination = me.destination
+         AND n.payload->>'kind' = me.payload->>'kind'
+       ORDER BY n.id`,
+      BigInt(id),
+    );
+    return rows.map((r) => String(r.id));
+  }
+
+  async pendingBefore(olderThan: Date, limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRawUnsafe<{ id: bigint }[]>(
+      "SELECT id FROM notification WHERE status = 'pending' AND created_at < $1 ORDER BY id LIMIT $2",
+      olderThan,
+      limit,
+    );
+    return rows.map((r) => String(r.id));
   }
 }

@@ -1,6 +1,7 @@
 // Slack OAuth installations (multi-workspace mode) in the `slack_installation` table, in the
 // shape Bolt's InstallProvider stores and fetches. Id: `T0123`, `E01:T0123` (a workspace of an
-// Enterprise Grid) or `E01` (an org-wide install).
+// Enterprise Grid) or `E01` (an org-wide install). Implements bots/slack's SlackInstallations
+// (Bolt's InstallationStore plus the bot token of a team, for notices).
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { Prisma, PrismaClient } from './generated/client.ts';
 
@@ -35,6 +36,13 @@ export class PrismaSlackInstallationStore implements InstallationStore {
     const found = row ?? fallback;
     if (!found) throw new Error(`no Slack installation for ${installationId(query)}`);
     return found.installation as unknown as Installation<'v1' | 'v2', boolean>;
+  }
+
+  /** The bot token of the installation serving `teamId` (its row id or its team), null when none. */
+  async botTokenOf(teamId: string): Promise<string | null> {
+    const row = await this.prisma.slackInstallation.findFirst({ where: { OR: [{ id: teamId }, { teamId }] } });
+    const installation = row?.installation as { bot?: { token?: unknown } } | null | undefined;
+    return typeof installation?.bot?.token === 'string' ? installation.bot.token : null;
   }
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {

@@ -6,7 +6,9 @@ import { DomainError } from '../core/errors.ts';
 import type { Result } from '../core/errors.ts';
 import type { WishStore } from '../core/ports/wishes.ts';
 import { wishIdParts, type RepoId, type Wish, type WishChange, type WishEvent, type WishId } from '../core/wishlist.ts';
+import { wishStatusNotice } from '../core/wish-notices.ts';
 import type { PrismaClient } from './generated/client.ts';
+import type { PrismaNotificationOutbox } from './notification-outbox.ts';
 
 type Sql = Pick<PrismaClient, '$queryRawUnsafe' | '$executeRawUnsafe'>;
 
@@ -58,23 +60,18 @@ async function appendEvents(db: Sql, events: readonly WishEvent[]): Promise<void
 }
 
 export class PrismaWishStore implements WishStore {
-  private readonly listeners = new Set<(change: WishChange) => void>();
+  /**
+   * `statusComments`: when the GitHub App is configured, every saved change also records the
+   * wish's status-comment notice in the same transaction, so whichever process (web, worker,
+   * CLI) made the change, the worker brings the comment up to date.
+   */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly statusComments: PrismaNotificationOutbox | null = null,
+  ) {}
 
-  constructor(private readonly prisma: PrismaClient) {}
-
-  onChange(listener: (change: WishChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private notify(change: WishChange): void {
-    for (const l of this.listeners) {
-      try {
-        l(change);
-      } catch {
-        // A listener's failure never undoes or fails a committed change.
-      }
-    }
+  private recordStatus(tx: Sql, id: WishId, version: number): Promise<string[]> {
+    return this.statusComments ? this.statusComments.recordAddressed(tx, [wishStatusNotice(id, version)]) : Promise.resolve([]);
   }
 
   async get(id: WishId): Promise<Wish | null> {
@@ -85,6 +82,7 @@ export class PrismaWishStore implements WishStore {
   async create(change: WishChange): Promise<boolean> {
     const w = change.wish;
     const { repoId, number } = wishIdParts(w.id);
+    let recorded: string[] = [];
     const created = await this.prisma.$transaction(async (tx) => {
       const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(
         `INSERT INTO wish (id, repository_id, issue_number, status, title, state, deadline, created_at, updated_at)
@@ -102,14 +100,15 @@ export class PrismaWishStore implements WishStore {
       );
       if (inserted.length === 0) return false;
       await appendEvents(tx, change.events);
+      recorded = await this.recordStatus(tx, w.id, 0);
       return true;
     }, TX_OPTIONS);
-    if (created) this.notify(change);
+    await this.statusComments?.recorded(recorded);
     return created;
   }
 
   async update(id: WishId, transition: (wish: Wish) => Result<WishChange>): Promise<WishChange> {
-    let written = false;
+    let recorded: string[] = [];
     const change = await this.prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRawUnsafe<{ state: unknown }[]>('SELECT state FROM wish WHERE id = $1 FOR UPDATE', id);
       if (!rows[0]) throw wishNotFound(id);
@@ -118,10 +117,11 @@ export class PrismaWishStore implements WishStore {
       if (!result.ok) throw result.error;
       const { wish, events } = result.value;
       if (events.length === 0 && wish === current) return result.value;
-      await tx.$executeRawUnsafe(
+      const [saved] = await tx.$queryRawUnsafe<{ version: number }[]>(
         `UPDATE wish SET state = $2::jsonb, status = $3, title = $4, deadline = $5::timestamp,
                 version = version + 1, updated_at = $6::timestamp
-         WHERE id = $1`,
+         WHERE id = $1
+         RETURNING version`,
         id,
         JSON.stringify(wish),
         wish.status,
@@ -130,10 +130,10 @@ export class PrismaWishStore implements WishStore {
         new Date().toISOString(),
       );
       await appendEvents(tx, events);
-      written = true;
+      recorded = await this.recordStatus(tx, id, Number(saved!.version));
       return result.value;
     }, TX_OPTIONS);
-    if (written) this.notify(change);
+    await this.statusComments?.recorded(recorded);
     return change;
   }
 
@@ -149,6 +149,16 @@ export class PrismaWishStore implements WishStore {
     const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
       "SELECT id FROM wish WHERE status = 'quoted' AND deadline IS NOT NULL AND deadline <= $1::timestamp ORDER BY deadline, id",
       now.toISOString(),
+    );
+    return rows.map((r) => r.id as WishId);
+  }
+
+  async owingRefunds(): Promise<WishId[]> {
+    const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id FROM wish
+       WHERE status IN ('expired', 'cancelled')
+         AND EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(state->'pledges', '[]'::jsonb)) p WHERE p->>'status' <> 'refunded')
+       ORDER BY id`,
     );
     return rows.map((r) => r.id as WishId);
   }

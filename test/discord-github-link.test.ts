@@ -9,14 +9,14 @@ import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../edge/logger.ts';
 import { createHttpApp, type HttpApp } from '../app/server.ts';
 import { createServices, type Services } from '../app/services.ts';
+import { githubDeps } from '../app/github.ts';
 import { createDiscordMount } from '../bots/discord/app.ts';
-import { createGithubMount, signWebhook } from '../bots/github/index.ts';
-import '../bots/github/link-command.ts';
+import { githubContribution, signWebhook } from '../bots/github/index.ts';
 import { systemClock } from '../core/ports/clock.ts';
 import { FakeDiscord } from './fakes/discord-api.ts';
 import { startFakeGithubApi, type FakeGithubApi } from './fakes/github-api.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
-import { APP_ID, BOT_TOKEN, ed25519, guildInteraction, signHeaders, subcommand, user } from './discord-support.ts';
+import { APP_ID, BOT_TOKEN, discordDepsOf, ed25519, guildInteraction, signHeaders, subcommand, user } from './discord-support.ts';
 
 const require = createRequire(import.meta.url);
 type Example = Record<string, any>;
@@ -48,7 +48,7 @@ beforeAll(async () => {
     CURRENCY: 'EUR',
   });
   s = createServices({ config, db, clock: systemClock, log: createLogger('silent') });
-  http = createHttpApp({ services: s, mounts: [(await createGithubMount(s, { retries: false }))!, createDiscordMount(s)!] });
+  http = createHttpApp({ log: s.log, mounts: [(await githubContribution(githubDeps(s, s.config.github!), { retries: false })).mounts![0]!, createDiscordMount(discordDepsOf(s))] });
   base = await http.listen(0, '127.0.0.1');
   github.addRepo('acme/widgets', { license: 'MIT' });
 });

@@ -9,10 +9,11 @@ import { confirmPledgePayment } from '../core/use-cases/wishes/confirm-pledge-pa
 import { openWish } from '../core/use-cases/wishes/open-wish.ts';
 import { quoteWish } from '../core/use-cases/wishes/quote-wish.ts';
 import type { Wish, WishId } from '../core/wishlist.ts';
-import { createDeliverers } from '../worker/deliverers.ts';
+import { discordDeliverer } from '../bots/discord/deliverer.ts';
 import { deliverNotification } from '../worker/notifications.ts';
 import { BACKENDS, openTestDatabase, type TestDatabase } from './databases.ts';
 import {
+  BOT_TOKEN,
   CHANNEL_ID,
   MODERATOR_PERMISSIONS,
   button,
@@ -45,7 +46,7 @@ describe.each(BACKENDS)('on %s', (backend) => {
     db = await openTestDatabase(backend);
     h = await startHarness(db);
     const s = h.services;
-    const base = { wishes: s.wishes, outbox: s.outbox, clock: s.clock, currency: 'EUR', description: 'Dark mode for every component.' };
+    const base = { wishes: s.wishes, outbox: s.outbox, gateway: s.gateway, clock: s.clock, currency: 'EUR', description: 'Dark mode for every component.' };
     await openWish({ ...base, id: WISH, title: 'Dark mode', requester: 'carol' });
     await quoteWish({ wishes: s.wishes, outbox: s.outbox, clock: s.clock, id: WISH, amount: money(40_000, 'EUR'), delayDays: 14, by: 'maria', isMaintainer: true });
     await openWish({ ...base, id: OPEN_WISH, title: 'Keyboard shortcuts', requester: 'dave' });
@@ -74,6 +75,13 @@ describe.each(BACKENDS)('on %s', (backend) => {
       const res = await h.post(body, (headers as (b: string) => Record<string, string>)(body));
       expect(res.status).toBe(401);
       expect(res.json.error.code).toBe('invalid_signature');
+    });
+
+    it('refuses an oversized body with 413 before reading it as an interaction', async () => {
+      const body = JSON.stringify({ application_id: '1300000000000000001', id: '1', token: 'x', type: 1, version: 1, padding: 'x'.repeat(300 * 1024) });
+      const res = await h.post(body, signHeaders(h.keys.privateKey, body));
+      expect(res.status).toBe(413);
+      expect(res.json.error.code).toBe('payload_too_large');
     });
 
     it('refuses a signed request that is not an interaction with 400, not 500', async () => {
@@ -144,6 +152,13 @@ describe.each(BACKENDS)('on %s', (backend) => {
       expect(values).toEqual(expect.arrayContaining([WISH, OPEN_WISH]));
       expect(values).not.toContain(OTHER_REPO_WISH);
       expect(res.json.data.choices.every((c: any) => c.name.length <= 100)).toBe(true);
+    });
+
+    it('suggests from a pasted issue URL, and matches typed text literally (no SQL wildcards)', async () => {
+      const pasted = guildInteraction(4, slash('wish', [{ name: 'id', value: 'https://github.com/Acme/UI/issues/7', focused: true }]), user('ada'));
+      expect((await h.post(pasted)).json.data.choices.map((c: any) => c.value)).toEqual([WISH]);
+      const wildcard = guildInteraction(4, slash('wish', [{ name: 'id', value: '%', focused: true }]), user('ada'));
+      expect((await h.post(wildcard)).json.data.choices).toEqual([]);
     });
 
     it('suggests repositories that have wishes', async () => {
@@ -299,6 +314,19 @@ describe.each(BACKENDS)('on %s', (backend) => {
       expect(await db.prisma.subscription.count()).toBe(0);
     });
 
+    it('a replayed /subscribe does nothing a second time', async () => {
+      const mod = user('mod');
+      const i = guildInteraction(2, slash('subscribe', [{ name: 'repo', value: 'beta/api' }]), mod, MODERATOR_PERMISSIONS);
+      const body = JSON.stringify(i);
+      const headers = signHeaders(h.keys.privateKey, body);
+      expect((await h.finalMessage(i, await h.post(body, headers))).message.content).toContain('now follows the wishes of **beta/api**');
+      const again = await h.post(body, headers);
+      expect(again.json.type).toBe(4);
+      expect(again.json.data.content).toMatch(/already handled/);
+      expect(await db.prisma.subscription.count({ where: { target: 'repo:beta/api' } })).toBe(1);
+      await db.prisma.subscription.deleteMany({ where: { target: 'repo:beta/api' } });
+    });
+
     it('subscribes the channel; progress milestones reach it once each', async () => {
       const mod = user('mod');
       const i = guildInteraction(2, slash('subscribe', [{ name: 'repo', value: 'github.com/acme/ui' }]), mod, MODERATOR_PERMISSIONS);
@@ -324,9 +352,9 @@ describe.each(BACKENDS)('on %s', (backend) => {
 
       const rows = await db.prisma.notification.findMany({ where: { platform: 'discord' } });
       expect(rows.map((r) => [r.key, r.destination])).toEqual([[`wish:${WISH}:progress:25|discord:${CHANNEL_ID}`, CHANNEL_ID]]);
-      const deliverers = createDeliverers(s);
-      for (const r of rows) await deliverNotification({ prisma: db.prisma, id: r.id, deliverers, log: createLogger('silent'), attempt: 1 });
-      for (const r of rows) await deliverNotification({ prisma: db.prisma, id: r.id, deliverers, log: createLogger('silent'), attempt: 2 });
+      const deliverers = { discord: discordDeliverer({ settings: { apiUrl: h.fake.url, botToken: BOT_TOKEN } }) };
+      for (const r of rows) await deliverNotification({ notifications: s.notifications, id: String(r.id), deliverers, log: createLogger('silent'), attempt: 1 });
+      for (const r of rows) await deliverNotification({ notifications: s.notifications, id: String(r.id), deliverers, log: createLogger('silent'), attempt: 2 });
       const posted = h.fake.channelMessages.get(CHANNEL_ID) ?? [];
       expect(posted).toHaveLength(1);
       expect(posted[0]!.content).toContain('25% funded');
@@ -346,7 +374,7 @@ describe.each(BACKENDS)('on %s', (backend) => {
       await payRest();
       const all = await db.prisma.notification.findMany({ where: { platform: 'discord' }, orderBy: { id: 'asc' } });
       expect(all.map((r) => r.key.split('|')[0])).toEqual([25, 50, 75, 100].map((m) => `wish:${WISH}:progress:${m}`).concat(`wish:${WISH}:funded`));
-      for (const r of all) await deliverNotification({ prisma: db.prisma, id: r.id, deliverers, log: createLogger('silent'), attempt: 1 });
+      for (const r of all) await deliverNotification({ notifications: s.notifications, id: String(r.id), deliverers, log: createLogger('silent'), attempt: 1 });
       const messages = h.fake.channelMessages.get(CHANNEL_ID)!.map((m) => m.content as string);
       expect(messages).toHaveLength(5);
       expect(messages[4]).toContain('is funded');
@@ -363,7 +391,7 @@ describe('with Stripe configured', () => {
     const sh = await startHarness(sdb, { STRIPE_SECRET_KEY: 'sk_test_upkeep', STRIPE_WEBHOOK_SECRET: 'whsec_test', STRIPE_API_URL: stripe.url });
     try {
       const s = sh.services;
-      await openWish({ wishes: s.wishes, outbox: s.outbox, clock: s.clock, currency: 'EUR', id: WISH, title: 'Dark mode', description: '', requester: 'carol' });
+      await openWish({ wishes: s.wishes, outbox: s.outbox, gateway: s.gateway, clock: s.clock, currency: 'EUR', id: WISH, title: 'Dark mode', description: '', requester: 'carol' });
       const card = guildInteraction(2, slash('wish', [{ name: 'id', value: WISH }]), user('ada'));
       const shown = await sh.finalMessage(card, await sh.post(card));
       expect(shown.message.embeds[0].footer).toBeUndefined();
@@ -392,7 +420,7 @@ describe('deferred replies (work slower than the inline budget)', () => {
     const dh = await startHarness(ddb, {}, { inlineMs: 0 });
     try {
       const s = dh.services;
-      await openWish({ wishes: s.wishes, outbox: s.outbox, clock: s.clock, currency: 'EUR', id: WISH, title: 'Dark mode', description: '', requester: 'carol' });
+      await openWish({ wishes: s.wishes, outbox: s.outbox, gateway: s.gateway, clock: s.clock, currency: 'EUR', id: WISH, title: 'Dark mode', description: '', requester: 'carol' });
       const card = guildInteraction(2, slash('wish', [{ name: 'id', value: WISH }]), user('ada'));
       const res = await dh.post(card);
       expect(res.json).toEqual({ type: 5, data: {} });

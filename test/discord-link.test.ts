@@ -71,7 +71,7 @@ describe('/link github in Discord, confirmed by a GitHub comment', () => {
   beforeAll(async () => {
     db = await openTestDatabase('postgres');
     h = await startHarness(db);
-    await openWish({ wishes: h.services.wishes, outbox: h.services.outbox, clock: h.services.clock, currency: 'EUR', id: 'acme/ui#7' as WishId, title: 'Dark mode', description: '', requester: 'carol' });
+    await openWish({ wishes: h.services.wishes, outbox: h.services.outbox, gateway: h.services.gateway, clock: h.services.clock, currency: 'EUR', id: 'acme/ui#7' as WishId, title: 'Dark mode', description: '', requester: 'carol' });
   });
   afterAll(async () => {
     await h?.close();
@@ -90,7 +90,7 @@ describe('/link github in Discord, confirmed by a GitHub comment', () => {
   });
   const run = async (c: IssueComment) => {
     const replies: string[] = [];
-    const handled = await linkCommand(c, { services: h.services, reply: async (md) => void replies.push(md) });
+    const handled = await linkCommand(c, { deps: h.services, reply: async (md) => void replies.push(md) });
     return { handled, replies };
   };
 
@@ -141,6 +141,8 @@ describe('/link github in Discord, confirmed by a GitHub comment', () => {
   it('answers /link without a code with how to get one', async () => {
     const r = await run(comment('alice', '/link'));
     expect(r.handled).toBe(true);
-    expect(r.replies[0]).toContain('/link github alice');
+    // Says where the code comes from, without Discord's syntax in a GitHub comment.
+    expect(r.replies[0]).toContain('code Upkeep gave you in Discord when you asked to link the GitHub account alice');
+    expect(r.replies[0]).not.toContain('/link github');
   });
 });

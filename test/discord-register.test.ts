@@ -74,22 +74,22 @@ describe('discord:register', () => {
   ])('refuses %j with a clear message', async (args, code, message) => {
     const config = loadConfig({ DISCORD_APPLICATION_ID: APP_ID, DISCORD_PUBLIC_KEY: ed25519().publicKeyHex, DISCORD_BOT_TOKEN: BOT_TOKEN, DISCORD_API_URL: fake.url });
     const errors: string[] = [];
-    expect(await registerFromCli(config, args, () => {}, (l) => errors.push(l))).toBe(code);
+    expect(await registerFromCli(config.discord, args, () => {}, (l) => errors.push(l))).toBe(code);
     expect(errors.join('\n')).toContain(message);
   });
 
   it('says what is missing when Discord is not configured or has no bot token', async () => {
     const errors: string[] = [];
-    expect(await registerFromCli(loadConfig({}), [], () => {}, (l) => errors.push(l))).toBe(2);
+    expect(await registerFromCli(loadConfig({}).discord, [], () => {}, (l) => errors.push(l))).toBe(2);
     const noToken = loadConfig({ DISCORD_APPLICATION_ID: APP_ID, DISCORD_PUBLIC_KEY: ed25519().publicKeyHex, DISCORD_API_URL: fake.url });
-    expect(await registerFromCli(noToken, [], () => {}, (l) => errors.push(l))).toBe(2);
+    expect(await registerFromCli(noToken.discord, [], () => {}, (l) => errors.push(l))).toBe(2);
     expect(errors).toEqual([expect.stringContaining('DISCORD_APPLICATION_ID'), expect.stringContaining('DISCORD_BOT_TOKEN')]);
   });
 
   it('reports a refusal by Discord (wrong token) without a stack trace', async () => {
     const config = loadConfig({ DISCORD_APPLICATION_ID: APP_ID, DISCORD_PUBLIC_KEY: ed25519().publicKeyHex, DISCORD_BOT_TOKEN: 'wrong', DISCORD_API_URL: fake.url });
     const errors: string[] = [];
-    expect(await registerFromCli(config, ['--guild', '1300000000000000042'], () => {}, (l) => errors.push(l))).toBe(1);
+    expect(await registerFromCli(config.discord, ['--guild', '1300000000000000042'], () => {}, (l) => errors.push(l))).toBe(1);
     expect(errors[0]).toMatch(/^Discord refused the registration: /);
     expect(errors[0]).toMatch(/401|Unauthorized/);
     expect(errors[0]).not.toContain('    at ');

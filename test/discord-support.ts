@@ -5,7 +5,7 @@ import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../edge/logger.ts';
 import { createHttpApp, type HttpApp } from '../app/server.ts';
 import { createServices, type Services } from '../app/services.ts';
-import { createDiscordMount, type DiscordMountOptions } from '../bots/discord/app.ts';
+import { createDiscordMount, type DiscordDeps, type DiscordMountOptions } from '../bots/discord/app.ts';
 import { systemClock } from '../core/ports/clock.ts';
 import { FakeDiscord } from './fakes/discord-api.ts';
 import type { TestDatabase } from './databases.ts';
@@ -119,6 +119,14 @@ export const modalSubmit = (customId: string, amount: string) => ({
   components: [{ type: 1, id: 1, components: [{ type: 4, id: 2, custom_id: 'amount', value: amount }] }],
 });
 
+/** The Discord adapter's deps from a test's services: the ports it names, as the composition root hands them. */
+export function discordDepsOf(services: Services): DiscordDeps {
+  const settings = services.config.discord;
+  if (!settings) throw new Error('Discord is not configured');
+  const { clock, wishes, wishSearch, gateway, outbox, subscriptions, identityLinks, inbound, hashToken, log } = services;
+  return { clock, wishes, wishSearch, gateway, outbox, subscriptions, identityLinks, inbound, hashToken, log, currency: services.config.currency, settings };
+}
+
 export interface Harness {
   services: Services;
   app: HttpApp;
@@ -145,8 +153,7 @@ export async function startHarness(db: TestDatabase, env: Record<string, string>
     ...env,
   });
   const services = createServices({ config, db, clock: systemClock, log: createLogger('silent') });
-  const mount = createDiscordMount(services, mountOptions);
-  if (!mount) throw new Error('Discord mount not created');
+  const mount = createDiscordMount(discordDepsOf(services), mountOptions);
   const app = createHttpApp({ services, mounts: [mount] });
   const url = await app.listen(0, '127.0.0.1');
   const post = async (body: Record<string, unknown> | string, headers?: Record<string, string>) => {

@@ -1,18 +1,24 @@
 // The GitHub App through the real Probot 14 middleware, mounted on our HTTP server, with
 // correctly signed deliveries (payload shapes from @octokit/webhooks-examples) and a
-// recording fake GitHub API on 127.0.0.1; state checked in PostgreSQL.
+// recording fake GitHub API on 127.0.0.1; state checked in PostgreSQL. The status comment is
+// a notice the worker delivers (a job runtime runs beside the server, as `npm start` does).
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../edge/logger.ts';
-import { createHttpApp, type HttpApp } from '../app/server.ts';
+import { createHttpApp } from '../app/server.ts';
 import { createServices, type Services } from '../app/services.ts';
-import { createGithubMount, signWebhook } from '../bots/github/index.ts';
+import { githubDeps } from '../app/github.ts';
+import { startWorker } from '../app/worker.ts';
+import { githubContribution, signWebhook } from '../bots/github/index.ts';
 import { STATUS_MARKER } from '../bots/github/render.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import { confirmPledgePayment } from '../core/use-cases/wishes/confirm-pledge-payment.ts';
 import type { WishId } from '../core/wishlist.ts';
+import type { JobRuntime } from '../worker/index.ts';
 import { wishRoutes } from '../web/wishes.ts';
 import { startFakeGithubApi, type FakeGithubApi } from './fakes/github-api.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
@@ -42,22 +48,28 @@ const clock: Clock = { now: () => new Date(now) };
 let db: TestDatabase;
 let fake: FakeGithubApi;
 let s: Services;
-let http: HttpApp;
+let server: Server;
+let jobs: JobRuntime;
 let base: string;
 
 beforeAll(async () => {
   fake = await startFakeGithubApi();
   db = await openTestDatabase('postgres');
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-  const config = loadConfig({ GITHUB_APP_ID: '123', GITHUB_PRIVATE_KEY: privateKey, GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_API_URL: fake.url, CURRENCY: 'EUR', PUBLIC_URL: 'http://upkeep.test' });
-  s = createServices({ config, db, clock, log: createLogger('silent') });
-  const mount = await createGithubMount(s, { retries: false });
-  http = createHttpApp({ services: s, mounts: [mount!], routes: wishRoutes(s) });
-  base = await http.listen(0, '127.0.0.1');
+  const config = loadConfig({ DATABASE_URL: db.url!, GITHUB_APP_ID: '123', GITHUB_PRIVATE_KEY: privateKey, GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_API_URL: fake.url, CURRENCY: 'EUR', PUBLIC_URL: 'http://upkeep.test' });
+  s = createServices({ config, db, clock, log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const github = await githubContribution(githubDeps(s, config.github!), { retries: false });
+  // The webhook mount alone on a server (the public API test below starts the whole HTTP app).
+  const mount = github.mounts![0]!;
+  server = createServer((req, res) => void mount.listener(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  jobs = await startWorker(s, { workers: true, github: { retries: false } });
   fake.addRepo(REPO, { installationId: INSTALLATION, license: 'MIT', files: { '.github/upkeep.yml': CONFIG }, permissions: { maint: 'write', reader: 'read', carol: 'admin' } });
 });
 afterAll(async () => {
-  await http?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await jobs?.stop();
   await db?.close();
   await fake?.close();
 });
@@ -126,6 +138,20 @@ async function eventually(check: () => void | Promise<void>): Promise<void> {
   }
 }
 
+/** Waits until the worker has delivered every recorded notice (the status comments are up to date). */
+async function delivered(): Promise<void> {
+  await eventually(async () => {
+    const [row] = await db.prisma.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM notification WHERE status = 'pending'");
+    expect(row!.n).toBe(0);
+  });
+}
+
+/** Background deliveries done, then a clean record of GitHub calls. */
+async function quiet(): Promise<void> {
+  await delivered();
+  fake.reset();
+}
+
 describe('GitHub App (Probot) with signed deliveries', () => {
   it('opts a repository in from .github/upkeep.yml on installation', async () => {
     const p = example('installation', (e) => e.action === 'created');
@@ -171,9 +197,10 @@ describe('GitHub App (Probot) with signed deliveries', () => {
   });
 
   it('opens a wish with /wish and posts one status comment', async () => {
-    fake.reset();
+    await quiet();
     const r = await deliver('issue_comment', commentPayload({ body: 'I need this!\n/wish 50', login: 'alice' }));
     expect(r.status).toBe(200);
+    await delivered();
     const wish = await s.wishes.get(wishId);
     expect(wish).toMatchObject({ status: 'open', title: 'Dark mode', requester: 'alice', description: 'Please add a dark theme.' });
     expect(wish!.pledges).toHaveLength(1);
@@ -181,12 +208,16 @@ describe('GitHub App (Probot) with signed deliveries', () => {
     expect(statusPosts()).toHaveLength(1);
     expect(await s.wishes.statusCommentId(wishId)).toBe(Object.values(Object.fromEntries(fake.comments)).find((c) => c.body.includes(STATUS_MARKER))!.id);
     expect(replies().some((t) => t.includes('@alice') && t.includes('€50.00'))).toBe(true);
+    // The worker found the repository's installation and wrote with its token.
+    expect(fake.of('GET', /\/repos\/acme\/widgets\/installation$/).length).toBeGreaterThan(0);
+    expect(statusPosts()[0]!.authorization).toMatch(new RegExp(`ghs_installation_${INSTALLATION}`));
   });
 
   it('refuses /quote from a reader, without changing the wish', async () => {
-    fake.reset();
+    await quiet();
     const r = await deliver('issue_comment', commentPayload({ body: '/quote 300 2w', login: 'reader' }));
     expect(r.status).toBe(200);
+    await delivered();
     expect(fake.of('GET', /\/repos\/acme\/widgets\/collaborators\/reader\/permission$/)).toHaveLength(1);
     expect(replies()).toEqual([expect.stringMatching(/^@reader 🔒 Not allowed: Only the repository's maintainers/)]);
     expect((await s.wishes.get(wishId))!.status).toBe('open');
@@ -194,10 +225,11 @@ describe('GitHub App (Probot) with signed deliveries', () => {
   });
 
   it('accepts /quote from a maintainer and edits the status comment in place', async () => {
-    fake.reset();
+    await quiet();
     const payload = commentPayload({ body: 'Sounds good.\n/quote 1,500 EUR 3w', login: 'Maint' });
     const r = await deliver('issue_comment', payload);
     expect(r.status).toBe(200);
+    await delivered();
     const wish = (await s.wishes.get(wishId))!;
     expect(wish.status).toBe('quoted');
     expect(wish.quote).toMatchObject({ amount: 150_000, delayDays: 21, by: 'Maint' });
@@ -210,13 +242,14 @@ describe('GitHub App (Probot) with signed deliveries', () => {
     expect(fake.of('POST', /reactions$/)).toHaveLength(1);
 
     // Redelivery of the same delivery id: acknowledged, no second effect.
-    fake.reset();
+    await quiet();
     const again = await fetch(`${base}/github/webhooks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': r.id, 'x-hub-signature-256': signWebhook(SECRET, JSON.stringify(payload)) },
       body: JSON.stringify(payload),
     });
     expect(again.status).toBe(200);
+    await delivered();
     expect(fake.calls).toHaveLength(0);
     expect((await s.wishes.get(wishId))!.quoteHistory).toHaveLength(1);
 
@@ -225,17 +258,21 @@ describe('GitHub App (Probot) with signed deliveries', () => {
     expect((await deliver('issue_comment', edited)).status).toBe(200);
     const after = (await s.wishes.get(wishId))!;
     expect(after.quoteHistory.map((q) => q.amount)).toEqual([150_000, 120_000]);
+    await delivered();
+    expect(fake.comments.get(statusId!)?.body).toMatch(/€1,200\.00/);
   });
 
   it('ignores bots, and re-creates the status comment when it was deleted', async () => {
-    fake.reset();
+    await quiet();
     await deliver('issue_comment', commentPayload({ body: '/pledge 10', login: 'dependabot[bot]', type: 'Bot' }));
+    await delivered();
     expect(fake.calls.filter((c) => !c.path.includes('access_tokens'))).toHaveLength(0);
 
     const old = (await s.wishes.statusCommentId(wishId))!;
     fake.comments.delete(old);
     const r = await deliver('issue_comment', commentPayload({ body: '/pledge 25', login: 'bob' }));
     expect(r.status).toBe(200);
+    await delivered();
     expect(fake.of('PATCH', new RegExp(`/issues/comments/${old}$`))).toHaveLength(1);
     expect(statusPosts()).toHaveLength(1);
     const fresh = await s.wishes.statusCommentId(wishId);
@@ -253,10 +290,10 @@ describe('GitHub App (Probot) with signed deliveries', () => {
     const wish = (await s.wishes.get(wishId))!;
     // Money arrives (the payments side confirms): alice's and bob's pledges, then a big one.
     for (const p of wish.pledges) await confirmPledgePayment({ wishes: s.wishes, ledger: s.ledger, outbox: s.outbox, clock, wishId, pledgeId: p.id, provider: 'offline' });
-    // Payments confirmed outside GitHub: the status comment follows in the background.
+    // Payments confirmed outside GitHub: the worker brings the status comment up to date, through the installation.
     const statusId = (await s.wishes.statusCommentId(wishId))!;
     await eventually(() => expect(fake.comments.get(statusId)?.body).toMatch(/€75\.00 paid of €1,200\.00/));
-    expect(fake.of('GET', /\/repos\/acme\/widgets\/installation$/).length).toBeGreaterThan(0);
+    expect(fake.of('PATCH', new RegExp(`/issues/comments/${statusId}$`)).at(-1)?.authorization).toMatch(new RegExp(`ghs_installation_${INSTALLATION}`));
     await deliver('issue_comment', commentPayload({ body: '/pledge 1,125', login: 'dave' }));
     const dave = (await s.wishes.get(wishId))!.pledges.find((p) => p.pledger.id === 'dave')!;
     await confirmPledgePayment({ wishes: s.wishes, ledger: s.ledger, outbox: s.outbox, clock, wishId, pledgeId: dave.id, provider: 'offline' });
@@ -264,7 +301,7 @@ describe('GitHub App (Probot) with signed deliveries', () => {
     await deliver('issue_comment', commentPayload({ body: '/start', login: 'Maint' }));
     expect((await s.wishes.get(wishId))!.status).toBe('in_progress');
 
-    fake.reset();
+    await quiet();
     const pr = withRepo(example('pull_request', (e) => e.action === 'closed'));
     pr.pull_request.number = 12;
     pr.pull_request.merged = true;
@@ -273,6 +310,7 @@ describe('GitHub App (Probot) with signed deliveries', () => {
     expect((await deliver('pull_request', pr)).status).toBe(200);
     const done = (await s.wishes.get(wishId))!;
     expect(done).toMatchObject({ status: 'delivered', deliveredBy: 12 });
+    await delivered();
     expect(fake.comments.get((await s.wishes.statusCommentId(wishId))!)?.body).toMatch(/Delivered/);
     const rows = await db.prisma.$queryRawUnsafe<{ account_key: string; amount: bigint }[]>(
       "SELECT e.account_key, e.amount FROM ledger_entry e JOIN ledger_transaction t ON t.id = e.transaction_id WHERE t.key = $1 ORDER BY e.account_key",
@@ -286,7 +324,7 @@ describe('GitHub App (Probot) with signed deliveries', () => {
   });
 
   it('refuses a bad signature and malformed signed payloads with a 4xx, never a 5xx', async () => {
-    fake.reset();
+    await quiet();
     const good = commentPayload({ body: '/wish', login: 'eve', issue: 8 });
     const bad = await deliver('issue_comment', good, { secret: 'wrong-secret' });
     expect(bad.status).toBe(401);
@@ -305,27 +343,43 @@ describe('GitHub App (Probot) with signed deliveries', () => {
   });
 
   it('answers 500 when GitHub fails mid-delivery, and the redelivery completes it once', async () => {
-    fake.failNext('POST', /\/issues\/9\/comments$/, 502);
-    const payload = commentPayload({ body: '/wish', login: 'frank', issue: 9, title: 'Export' });
+    const id = `${REPO}#9` as WishId;
+    expect((await deliver('issue_comment', commentPayload({ body: '/wish', login: 'frank', issue: 9, title: 'Export' }))).status).toBe(200);
+    await quiet();
+    // The maintainer check fails: the command is not applied, its claim and the delivery's are released.
+    fake.failNext('GET', /\/collaborators\/maint\/permission$/i, 502);
+    const payload = commentPayload({ body: '/spec Export every wish as CSV.', login: 'Maint', issue: 9, title: 'Export' });
     const first = await deliver('issue_comment', payload);
     expect(first.status).toBe(500);
     expect(first.text).not.toMatch(/at .*\.ts/);
-    const id = `${REPO}#9` as WishId;
-    expect((await s.wishes.get(id))?.status).toBe('open');
-    expect(await s.wishes.statusCommentId(id)).toBeNull();
+    expect((await s.wishes.get(id))?.spec).toBeNull();
     const replay = await fetch(`${base}/github/webhooks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': first.id, 'x-hub-signature-256': signWebhook(SECRET, JSON.stringify(payload)) },
       body: JSON.stringify(payload),
     });
     expect(replay.status).toBe(200);
+    expect((await s.wishes.get(id))?.spec).toMatchObject({ text: 'Export every wish as CSV.', author: 'Maint' });
+    expect(fake.of('GET', /\/collaborators\/maint\/permission$/i)).toHaveLength(2);
+    expect(fake.of('POST', /\/issues\/comments\/\d+\/reactions$/)).toHaveLength(1);
+    // A third delivery of the same id is acknowledged without a second effect.
+    const third = await fetch(`${base}/github/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': first.id, 'x-hub-signature-256': signWebhook(SECRET, JSON.stringify(payload)) },
+      body: JSON.stringify(payload),
+    });
+    expect(await third.json()).toMatchObject({ ok: true, duplicate: true });
+    await delivered();
     const statusId = await s.wishes.statusCommentId(id);
-    expect(fake.comments.get(statusId!)?.body).toContain(STATUS_MARKER);
+    expect(fake.comments.get(statusId!)?.body).toContain('Technical spec (by @Maint)');
     expect([...fake.comments.values()].filter((c) => c.issue === 9 && c.body.includes(STATUS_MARKER))).toHaveLength(1);
     expect([...fake.comments.values()].filter((c) => c.issue === 9 && !c.body.includes(STATUS_MARKER))).toHaveLength(0);
   });
 
   it('serves the public wish API', async () => {
+    const http = createHttpApp({ log: s.log, routes: [wishRoutes(s)] });
+    const base = await http.listen(0, '127.0.0.1');
+    onTestFinished(() => http.close());
     const list = await fetch(`${base}/api/v1/wishes?repo=${REPO}`);
     expect(list.status).toBe(200);
     const body = (await list.json()) as { wishes: unknown[] };

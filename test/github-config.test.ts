@@ -1,7 +1,9 @@
-// `.github/upkeep.yml` parsing: every problem reported at once, in words a maintainer can act on.
+// `.github/upkeep.yml` read by the adapter and judged by the core's rules: every problem
+// reported at once, in words a maintainer can act on.
 import { describe, expect, it } from 'vitest';
-import { closedIssues } from '../bots/github/app.ts';
-import { openSourceLicence, parseUpkeepConfig } from '../bots/github/upkeep-config.ts';
+import { closedIssues } from '../bots/github/pull-requests.ts';
+import { parseUpkeepConfig } from '../bots/github/upkeep-config.ts';
+import { openSourceLicence } from '../core/opt-in/licence.ts';
 import type { RepoId } from '../core/wishlist.ts';
 
 describe('parseUpkeepConfig', () => {

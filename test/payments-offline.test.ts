@@ -16,9 +16,10 @@ import { createLogger } from '../edge/logger.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { OfflineGateway } from '../payments/offline-gateway.ts';
 import { closeBudgets, runPaymentsCommand } from '../payments/operator-commands.ts';
+import { operatorDeps } from '../app/cli.ts';
 import { checkLedgerInvariants } from '../prisma/ledger-checks.ts';
 import { reconcilePayments } from '../prisma/payment-store.ts';
-import { stripeWebhookMount } from '../web/stripe-webhooks.ts';
+import { stripeWebhookRoutes } from '../payments/stripe-webhook.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
 import { seedCompany, seedRepository } from './seed.ts';
 
@@ -35,7 +36,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-const cli = (command: string, ...args: string[]) => runPaymentsCommand(s, command, args);
+const cli = (command: string, ...args: string[]) => runPaymentsCommand(operatorDeps(s), command, args);
 
 async function balance(account: string): Promise<number> {
   const rows = await db.prisma.$queryRawUnsafe<{ b: bigint | null }[]>('SELECT SUM(amount)::bigint AS b FROM ledger_entry WHERE account_key = $1', account);
@@ -49,18 +50,18 @@ async function soundLedger(): Promise<void> {
 
 async function quotedWish(id: string, quote: number): Promise<WishId> {
   const wishId = id as WishId;
-  await openWish({ wishes: s.wishes, outbox: s.outbox, clock, currency: 'EUR', id: wishId, title: 'Offline feature', description: '', requester: 'req' });
+  await openWish({ wishes: s.wishes, outbox: s.outbox, gateway: s.gateway, clock, currency: 'EUR', id: wishId, title: 'Offline feature', description: '', requester: 'req' });
   await quoteWish({ wishes: s.wishes, outbox: s.outbox, clock, id: wishId, amount: money(quote, 'EUR'), delayDays: 7, by: 'maint', isMaintainer: true });
   return wishId;
 }
 
 const pledge = (wishId: WishId, login: string, amount: number) =>
-  placePledge({ wishes: s.wishes, payments: s.gateway!, outbox: s.outbox, clock, id: wishId, pledger: { source: 'github', id: login, display: login }, amount: money(amount, 'EUR') });
+  placePledge({ wishes: s.wishes, gateway: s.gateway, outbox: s.outbox, clock, id: wishId, pledger: { source: 'github', id: login, display: login }, amount: money(amount, 'EUR') });
 
 describe('payments offline on PGlite', () => {
   it('runs offline without Stripe: no webhook endpoint, every operator reply says so', async () => {
     expect(s.gateway).toBeInstanceOf(OfflineGateway);
-    expect(stripeWebhookMount(s)).toBeNull();
+    expect(stripeWebhookRoutes({ ...s, settings: s.config.stripe })).toBeNull();
     const r = await cli('payments:list');
     expect(r.lines[0]).toMatch(/^\[offline\] Payments are offline/);
   });
@@ -117,7 +118,7 @@ describe('payments offline on PGlite', () => {
     await seedRepository(db.prisma, 'tiny/lib', ['npm:tiny'], { gus: 100 });
     const acme = await seedCompany(db.prisma, { name: 'acme', budget: 30_000, allocation: { 'npm:react': 34, 'pypi:requests': 33, 'npm:tiny': 33 } });
     const small = await seedCompany(db.prisma, { name: 'small', budget: 2_000, allocation: { 'npm:react': 34, 'pypi:requests': 33, 'npm:tiny': 33 } });
-    const report = await closePeriod({ ledger: s.ledger, clock, period: P, budgets: closeBudgets(s) });
+    const report = await closePeriod({ ledger: s.ledger, clock, period: P, budgets: closeBudgets(operatorDeps(s)) });
     expect(report.unfunded).toEqual([]);
     expect(await balance(`company:${acme}`)).toBe(-30_000);
     const charges = await cli('charge', P);

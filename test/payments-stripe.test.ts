@@ -87,13 +87,13 @@ async function soundLedger(): Promise<void> {
 
 async function quotedWish(id: string, quote: number): Promise<WishId> {
   const wishId = id as WishId;
-  await openWish({ wishes: s.wishes, outbox, clock, currency: 'EUR', id: wishId, title: `Feature ${id}`, description: 'Please', requester: 'requester' });
+  await openWish({ wishes: s.wishes, outbox, gateway: s.gateway, clock, currency: 'EUR', id: wishId, title: `Feature ${id}`, description: 'Please', requester: 'requester' });
   await quoteWish({ wishes: s.wishes, outbox, clock, id: wishId, amount: money(quote, 'EUR'), delayDays: 14, by: 'maint', isMaintainer: true });
   return wishId;
 }
 
 async function pledge(wishId: WishId, login: string, amount: number) {
-  return placePledge({ wishes: s.wishes, payments: s.gateway!, outbox, clock, id: wishId, pledger: { source: 'github', id: login, display: login }, amount: money(amount, 'EUR') });
+  return placePledge({ wishes: s.wishes, gateway: s.gateway, outbox, clock, id: wishId, pledger: { source: 'github', id: login, display: login }, amount: money(amount, 'EUR') });
 }
 
 /** The pledger pays on Stripe's page; returns the checkout.session.completed event. */

@@ -260,7 +260,7 @@ describe.each(BACKENDS)('/upkeep through Bolt on %s', (backend) => {
   it('wishes and pledge (offline payments are labelled)', async () => {
     const id = 'vitejs/vite#42' as WishId;
     const s = t.services;
-    await openWish({ wishes: s.wishes, outbox: s.outbox, clock: s.clock, currency: 'EUR', id, title: 'A --json flag', description: 'Print JSON', requester: 'carol' });
+    await openWish({ wishes: s.wishes, outbox: s.outbox, gateway: s.gateway, clock: s.clock, currency: 'EUR', id, title: 'A --json flag', description: 'Print JSON', requester: 'carol' });
     await quoteWish({ wishes: s.wishes, outbox: s.outbox, clock: s.clock, id, amount: money(150000, 'EUR'), delayDays: 21, by: 'evan', isMaintainer: true });
     const list = textOf(await cmd('wishes vitejs/vite', 'UMEMBER'));
     expect(list).toContain('vitejs/vite#42');

@@ -41,7 +41,8 @@ beforeAll(async () => {
   fake = await startFakeSlackApi();
   t = await startSlackTestApp({ db, fake, clock: fixedClock(NOW) });
   const admin = (text: string) => t.driver.command('T1', 'UADMIN', text);
-  await admin('setup Acme');
+  // A name no usage example contains, so a leak of it cannot hide behind a hint.
+  await admin('setup Initech');
   await admin('budget 1000');
   await admin('deps add npm:react npm:vite npm:lodash npm:left-pad');
   await admin('own npm:acme-ui');
@@ -76,7 +77,7 @@ describe('request signatures', () => {
   it('a correctly signed request is accepted (control)', async () => {
     const r = await t.driver.command('T1', 'UADMIN', 'status');
     expect(r.status).toBe(200);
-    expect(textOf(r)).toContain('Acme');
+    expect(textOf(r)).toContain('Initech');
   });
 });
 
@@ -85,7 +86,7 @@ describe('a second workspace', () => {
     for (const text of ['status', 'deps list', 'history', 'receipt 2026-10', 'export']) {
       const r = textOf(await t.driver.command('T2', 'UADMIN', text));
       expect(r).toContain('This workspace has no company yet');
-      expect(r).not.toContain('Acme');
+      expect(r).not.toContain('Initech');
       expect(r).not.toContain('npm:react');
     }
   });
@@ -107,7 +108,7 @@ describe('a second workspace', () => {
     await t.driver.command('T2', 'UEVE', 'deps add npm:evil');
     const status = textOf(await t.driver.command('T2', 'UEVE', 'status'));
     expect(status).toContain('Evil Corp');
-    expect(status).not.toContain('Acme');
+    expect(status).not.toContain('Initech');
     expect(status).not.toContain('npm:left-pad');
     expect(textOf(await t.driver.command('T2', 'UEVE', 'deps list'))).not.toContain('npm:left-pad');
     // Its admin is no admin of the first workspace.
@@ -140,11 +141,14 @@ describe('a member who is not an admin', () => {
     for (const text of refusals) {
       const r = await t.driver.command('T1', 'UMEMBER', text);
       expect(r.json?.response_type, text).toBe('ephemeral');
-      expect(textOf(r), text).toContain('Only company admins can change budget, dependencies, ownership and allocation; ask an admin to run `/upkeep admin grant @you`');
+      expect(textOf(r), text).toContain('Only company admins can change budget, dependencies, ownership and allocation');
+      // How to get the right, as the core's hint in Slack syntax.
+      expect(textOf(r), text).toContain('Run `/upkeep admin grant &lt;@user&gt;`, e.g. `/upkeep admin grant @dana`.');
     }
     expect(textOf(await t.driver.command('T1', 'UMEMBER', 'setup Takeover'))).toContain('already has a company');
     const sub = await t.driver.submitView('T1', 'UMEMBER', { callback_id: IMPORT_CALLBACK, id: 'VIMP' }, { manifest: { text: { value: '{"dependencies":{"express":"1"}}' } } });
     expect(JSON.stringify(sub.json)).toContain('Only company admins');
+    expect(JSON.stringify(sub.json)).toContain('Run /upkeep admin grant <@user>, e.g. /upkeep admin grant @dana.');
     expect(fake.of('views.open')).toHaveLength(0);
     expect(await snapshot()).toBe(before);
   });

@@ -22,7 +22,7 @@ describe('wish banner, share page and OpenAPI', () => {
     const config = loadConfig({ PUBLIC_URL: 'https://upkeep.example' });
     const clock = fixedClock('2026-11-02T00:00:00Z');
     s = createServices({ config, db, clock, log: createLogger('silent') });
-    await openWish({ wishes: s.wishes, outbox: silentOutbox, clock, currency: 'EUR', id, title: 'Dark mode <script>alert(1)</script>', description: 'Please', requester: 'zoe' });
+    await openWish({ wishes: s.wishes, outbox: silentOutbox, gateway: s.gateway, clock, currency: 'EUR', id, title: 'Dark mode <script>alert(1)</script>', description: 'Please', requester: 'zoe' });
     await quoteWish({ wishes: s.wishes, outbox: silentOutbox, clock, id, amount: { amount: 30_000, currency: 'EUR' }, delayDays: 14, by: 'alice', isMaintainer: true });
     app = createHttpApp({ services: s });
     base = await app.listen(0, '127.0.0.1');

@@ -37,7 +37,7 @@ async function setup(id: WishId, quoteAmount: number) {
   const ledger = new PrismaLedgerStore(db.prisma);
   const notices: Notice[] = [];
   const outbox: NotificationOutbox = { enqueue: async (n) => void notices.push(...n) };
-  await openWish({ wishes, outbox, clock: systemClock, currency: 'EUR', id, title: 'Dark mode', description: 'Please', requester: 'alice' });
+  await openWish({ wishes, outbox, gateway: offlineGateway(), clock: systemClock, currency: 'EUR', id, title: 'Dark mode', description: 'Please', requester: 'alice' });
   await quoteWish({ wishes, outbox, clock: systemClock, id, amount: money(quoteAmount, 'EUR'), delayDays: 21, by: 'maint', isMaintainer: true });
   return { wishes, ledger, notices, outbox };
 }
@@ -63,7 +63,7 @@ describe('concurrent pledges on PostgreSQL', () => {
     await Promise.all(
       Array.from({ length: PLEDGES }, async (_, i) => {
         const { pledgeId } = await placePledge({
-          wishes, payments, outbox, clock: systemClock, id,
+          wishes, gateway: payments, outbox, clock: systemClock, id,
           pledger: { source: 'github', id: `user${i}`, display: `user${i}` }, amount: money(AMOUNT, 'EUR'),
         });
         await confirmPledgePayment({ wishes, ledger, outbox, clock: systemClock, wishId: id, pledgeId, provider: 'offline' });
@@ -89,7 +89,7 @@ describe('concurrent pledges on PostgreSQL', () => {
     const ids = await Promise.all(
       Array.from({ length: PLEDGES }, (_, i) =>
         placePledge({
-          wishes, payments, outbox: silentOutbox, clock: systemClock, id,
+          wishes, gateway: payments, outbox: silentOutbox, clock: systemClock, id,
           pledger: { source: 'discord', id: `${1000 + i}`, display: `d${i}` }, amount: money(AMOUNT, 'EUR'),
         }).then((r) => r.pledgeId),
       ),

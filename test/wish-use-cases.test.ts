@@ -69,6 +69,7 @@ describe.each(BACKENDS)('wish use-cases on %s', (backend) => {
   const open = (n: number, extra: { commitment?: number } = {}) =>
     openWish({
       ...ports(),
+      gateway,
       currency: 'EUR',
       id: `acme/ui#${n}` as WishId,
       title: `Feature ${n}`,
@@ -110,8 +111,8 @@ describe.each(BACKENDS)('wish use-cases on %s', (backend) => {
     notices.length = 0;
     await writeWishSpec({ ...ports(), id, text: 'Add --json', author: 'alice', isMaintainer: true });
     await quoteWish({ ...ports(), id, amount: eur(10_001), delayDays: 14, by: 'alice', isMaintainer: true });
-    await refused(placePledge({ ...ports(), payments: gateway, id, pledger: { source: 'slack', id: 'T1:U1', display: 'u1' }, amount: money(5, 'USD') }), 'wrong_currency');
-    const a = await placePledge({ ...ports(), payments: gateway, id, pledger: { source: 'slack', id: 'T1:U1', display: 'u1' }, amount: eur(8_001) });
+    await refused(placePledge({ ...ports(), gateway, id, pledger: { source: 'slack', id: 'T1:U1', display: 'u1' }, amount: money(5, 'USD') }), 'wrong_currency');
+    const a = await placePledge({ ...ports(), gateway, id, pledger: { source: 'slack', id: 'T1:U1', display: 'u1' }, amount: eur(8_001) });
     expect(a).toMatchObject({ offline: true, checkoutUrl: null });
     const req = (await wishes.get(id))!.pledges[0]!;
     await refused(startWish({ ...ports(), id, by: 'alice', isMaintainer: true }), 'wish_transition');
@@ -151,9 +152,9 @@ describe.each(BACKENDS)('wish use-cases on %s', (backend) => {
 
   it('refuses delivery when the repository has no opted-in maintainer, changing nothing', async () => {
     const id = 'lonely/repo#1' as WishId;
-    await openWish({ ...ports(), currency: 'EUR', id, title: 'x', description: '', requester: 'r' });
+    await openWish({ ...ports(), gateway, currency: 'EUR', id, title: 'x', description: '', requester: 'r' });
     await quoteWish({ ...ports(), id, amount: eur(100), delayDays: 3, by: 'm', isMaintainer: true });
-    const p = await placePledge({ ...ports(), payments: gateway, id, pledger: { source: 'discord', id: '1', display: 'd' }, amount: eur(100) });
+    const p = await placePledge({ ...ports(), gateway, id, pledger: { source: 'discord', id: '1', display: 'd' }, amount: eur(100) });
     await confirmPledgePayment({ wishes, ledger, outbox, clock, wishId: id, pledgeId: p.pledgeId, provider: 'offline' });
     await startWish({ ...ports(), id, by: 'm', isMaintainer: true });
     const e = await refused(deliverWish({ ...ports(), repositories, ledger, id, by: 'm', isMaintainer: true }), 'invalid_optin');

@@ -11,6 +11,7 @@ import { addMonths, periodOf, type Period } from '../core/period.ts';
 import { systemClock } from '../core/ports/clock.ts';
 import type { Services } from '../app/services.ts';
 import { checkLedgerInvariants } from '../prisma/ledger-checks.ts';
+import { queueTarget, workerDeps } from '../app/worker.ts';
 import { openQueueBackend } from '../worker/backend.ts';
 import { createJobRuntime, type JobRuntime } from '../worker/runtime.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
@@ -66,7 +67,7 @@ export function crashScenario(kind: 'redis' | 'postgres'): void {
     await seedCompaniesInBulk(db.prisma, COMPANIES);
     for (let i = 0; i < 10; i += 2) await seedRepository(db.prisma, `org/p${i}`, [`npm:pkg${i}`], { [`m${i}`]: 70, [`n${i}`]: 30 });
     services = testServices(db, kind === 'redis' ? { REDIS_URL } : {}, systemClock);
-    producer = await createJobRuntime({ services, backend: await openQueueBackend({ redisUrl: kind === 'redis' ? REDIS_URL : null, db, databaseUrl: db.url }) });
+    producer = await createJobRuntime({ deps: workerDeps(services), backend: await openQueueBackend(queueTarget(services)) });
   });
 
   afterAll(async () => {

@@ -1,9 +1,9 @@
 // The embedded default serves one PGlite engine to Prisma (in-process) and to BullMQ (over
-// pglite-socket). PGlite has a single session: without worker/pglite-socket.ts's guard, a
+// pglite-socket). PGlite has a single session: without prisma/pglite-socket.ts's guard, a
 // statement of one side runs inside the other side's open transaction and shares its fate.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { servePglite, type ServedPglite } from '../worker/pglite-socket.ts';
+import { servePglite, type ServedPglite } from '../prisma/pglite-socket.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -20,9 +20,9 @@ import { parseWishId } from '../core/wishlist.ts';
 import { createHttpApp, type HttpApp } from '../app/server.ts';
 import type { Services } from '../app/services.ts';
 import { checkLedgerInvariants } from '../prisma/ledger-checks.ts';
-import { adminRoutes } from '../web/admin.ts';
+import { httpBasics, operatorRoutes } from '../app/web.ts';
+import { queueTarget, workerDeps } from '../app/worker.ts';
 import { openQueueBackend } from '../worker/backend.ts';
-import { createDeliverers } from '../worker/deliverers.ts';
 import { createJobRuntime, type JobRuntime, type RuntimeOptions } from '../worker/runtime.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
 import { FakeDiscord } from './fakes/discord-api.ts';
@@ -55,8 +55,8 @@ describe.each(['redis', 'postgres', 'pglite'] as const)('the worker on the %s ba
   const companyIds: string[] = [];
 
   const runtime = async (options: RuntimeOptions): Promise<JobRuntime> => {
-    const backend = await openQueueBackend({ redisUrl: kind === 'redis' ? REDIS_URL : null, db, databaseUrl: db.url, prefix });
-    const rt = await createJobRuntime({ services, backend, options: { deliverers: createDeliverers(services), ...options } });
+    const backend = await openQueueBackend(queueTarget(services, prefix));
+    const rt = await createJobRuntime({ deps: workerDeps(services), backend, options });
     started.push(rt);
     return rt;
   };
@@ -116,7 +116,7 @@ describe.each(['redis', 'postgres', 'pglite'] as const)('the worker on the %s ba
       workers: true,
       jobOptions: { 'deliver-notification': { attempts: 6, backoff: { type: 'exponential', delay: BACKOFF_MS } } },
     });
-    http = createHttpApp({ services, routes: adminRoutes(services, worker) });
+    http = createHttpApp({ ...httpBasics(services), routes: operatorRoutes(services, worker) });
     base = await http.listen(0, '127.0.0.1');
   });
 
@@ -183,8 +183,8 @@ describe.each(['redis', 'postgres', 'pglite'] as const)('the worker on the %s ba
 
   it('has no admin routes when UPKEEP_ADMIN_TOKEN is unset', async () => {
     const bare = testServices(db, { UPKEEP_ADMIN_TOKEN: '' });
-    expect(adminRoutes(bare, worker)).toEqual([]);
-    const app = createHttpApp({ services: bare, routes: adminRoutes(bare, worker) });
+    expect(operatorRoutes(bare, worker)).toEqual([]);
+    const app = createHttpApp({ ...httpBasics(bare), routes: operatorRoutes(bare, worker) });
     const url = await app.listen(0, '127.0.0.1');
     try {
       expect((await fetch(`${url}/admin/jobs`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(404);
@@ -280,11 +280,11 @@ describe.each(['redis', 'postgres', 'pglite'] as const)('the worker on the %s ba
     const id = unwrap(parseWishId('acme/ui#9'));
     const earlier = fixedClock('2026-08-01T10:00:00Z');
     const gateway = services.gateway!;
-    await openWish({ wishes: services.wishes, outbox: services.outbox, clock: earlier, currency: 'EUR', id, title: 'Dark mode', description: 'Please', requester: 'carol' });
+    await openWish({ wishes: services.wishes, outbox: services.outbox, gateway, clock: earlier, currency: 'EUR', id, title: 'Dark mode', description: 'Please', requester: 'carol' });
     await quoteWish({ wishes: services.wishes, outbox: services.outbox, clock: earlier, id, amount: money(100_000, 'EUR'), delayDays: 14, by: 'alice', isMaintainer: true });
     const pledgeIds: string[] = [];
     for (const [who, amount] of [['u1', 5_000], ['u2', 2_000], ['u3', 1_000]] as const) {
-      const p = await placePledge({ wishes: services.wishes, payments: gateway, outbox: services.outbox, clock: earlier, id, pledger: { source: 'slack', id: who, display: who }, amount: money(amount, 'EUR') });
+      const p = await placePledge({ wishes: services.wishes, gateway, outbox: services.outbox, clock: earlier, id, pledger: { source: 'slack', id: who, display: who }, amount: money(amount, 'EUR') });
       pledgeIds.push(p.pledgeId);
     }
     // Two of the three are paid; the third stays a commitment.

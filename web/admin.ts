@@ -1,57 +1,91 @@
 // Operator routes under /admin, behind `Authorization: Bearer $UPKEEP_ADMIN_TOKEN`. Without the
-// variable the routes do not exist (404), so an unconfigured instance exposes nothing.
-import { timingSafeEqual, createHash } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import { unwrap } from '../core/errors.ts';
-import { parsePeriod } from '../core/period.ts';
-import type { Services } from '../app/services.ts';
-import { refuseUnclosable } from '../worker/cli.ts';
-import type { JobRuntime } from '../worker/runtime.ts';
-import { bearerToken, HttpError, sendJson, type Route } from '../edge/http.ts';
+// token the routes do not exist (404), so an unconfigured instance exposes nothing.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { parsePeriod, type Period } from '../core/period.ts';
+import type { Ports } from '../core/ports/index.ts';
+import { refuseUnclosable } from '../core/use-cases/close-period.ts';
+import type { Logger } from '../edge/logger.ts';
+import { bearerToken, HttpError, parsedField, type RoutePlugin } from '../edge/http.ts';
+
+/** A queued job, as far as the operator routes read it. */
+export interface AdminJob {
+  readonly id?: string;
+  readonly name: string;
+  readonly data: unknown;
+  readonly returnvalue: unknown;
+  readonly timestamp: number;
+  readonly attemptsMade: number;
+  readonly progress: unknown;
+  readonly failedReason?: string;
+  readonly finishedOn?: number;
+  getState(): Promise<string>;
+}
+
+export interface AdminQueue {
+  readonly name: string;
+  getJobs(types: ('active' | 'waiting' | 'delayed' | 'failed' | 'completed')[], start: number, end: number): Promise<(AdminJob | undefined)[]>;
+  getFailed(start: number, end: number): Promise<(AdminJob | undefined)[]>;
+}
+
+/** What the operator routes need of the job runtime. */
+export interface AdminJobs {
+  readonly backend: { readonly kind: string };
+  readonly queues: Readonly<Record<string, AdminQueue>> & { readonly periods: AdminQueue };
+  /** Enqueues the close of `period` (idempotent while the job exists). */
+  enqueueClose(period: Period): Promise<AdminJob>;
+  counts(): Promise<readonly object[]>;
+}
+
+export type AdminDeps = Pick<Ports, 'ledger' | 'clock'> & { log: Logger; adminToken: string | null; jobs: AdminJobs };
+
+/** An operator request carries no body; anything larger is refused before it is read. */
+const ADMIN_BODY_LIMIT = 16 * 1024;
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-function requireAdmin(req: IncomingMessage, token: string): void {
-  const given = bearerToken(req);
-  // Compare digests: equal length, constant time, whatever was sent.
-  if (!given || !timingSafeEqual(digest(given), digest(token))) {
-    throw new HttpError(401, 'unauthorized', 'Send `Authorization: Bearer <UPKEEP_ADMIN_TOKEN>` to use the admin routes.', { 'www-authenticate': 'Bearer' });
-  }
-}
-
 const iso = (ms: number | undefined | null) => (ms ? new Date(ms).toISOString() : null);
 
-export function adminRoutes(services: Services, jobs: JobRuntime): Route[] {
-  const token = services.config.adminToken;
+const period = parsedField(parsePeriod, { code: 'invalid_period', missing: 'Say which month to close, `YYYY-MM`.' });
+
+/** The operator routes; none without an admin token. */
+export function adminRoutes(deps: AdminDeps): RoutePlugin[] {
+  const token = deps.adminToken;
   if (!token) return [];
+  const requireAdmin = async (request: FastifyRequest) => {
+    const given = bearerToken(request);
+    // Compare digests: equal length, constant time, whatever was sent.
+    if (!given || !timingSafeEqual(digest(given), digest(token))) {
+      throw new HttpError(401, 'unauthorized', 'Send `Authorization: Bearer <UPKEEP_ADMIN_TOKEN>` to use the admin routes.', { 'www-authenticate': 'Bearer' });
+    }
+  };
+  const { jobs, ledger, log } = deps;
+
   return [
-    {
-      method: 'POST',
-      path: '/admin/periods/{period}/close',
-      handler: async (req, res, params) => {
-        requireAdmin(req, token);
-        const period = unwrap(parsePeriod(params.period ?? ''));
-        const existing = await services.ledger.period(period);
-        if (existing?.status === 'closed') {
-          sendJson(res, 200, { period, status: 'closed', closedAt: existing.closedAt?.toISOString() ?? null, job: null });
-          return;
-        }
-        await refuseUnclosable(services, period);
-        const job = await jobs.enqueueClose(period);
-        const state = await job.getState();
-        services.log.info({ period, jobId: job.id, state }, 'close enqueued by an operator');
-        sendJson(res, 202, { period, status: existing?.status ?? 'enqueued', job: { id: job.id, state } });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/admin/jobs',
-      handler: async (req, res) => {
-        requireAdmin(req, token);
+    (app) => {
+      app.post(
+        '/admin/periods/:period/close',
+        { schema: { params: z.object({ period }) }, onRequest: requireAdmin, bodyLimit: ADMIN_BODY_LIMIT },
+        async (request, reply) => {
+          const { period } = request.params;
+          const existing = await ledger.period(period);
+          if (existing?.status === 'closed') {
+            return { period, status: 'closed', closedAt: existing.closedAt?.toISOString() ?? null, job: null };
+          }
+          await refuseUnclosable(deps, period);
+          const job = await jobs.enqueueClose(period);
+          const state = await job.getState();
+          log.info({ period, jobId: job.id, state }, 'close enqueued by an operator');
+          return reply.code(202).send({ period, status: existing?.status ?? 'enqueued', job: { id: job.id, state } });
+        },
+      );
+
+      app.get('/admin/jobs', { onRequest: requireAdmin }, async (_request, reply) => {
         const queues = await jobs.counts();
-        const periods = await services.db.prisma.period.findMany({ orderBy: { id: 'desc' }, take: 24 });
+        const periods = await ledger.recentPeriods(24);
         const closeJobs = await jobs.queues.periods.getJobs(['active', 'waiting', 'delayed', 'failed', 'completed'], 0, 99);
-        const byPeriod = new Map<string, (typeof closeJobs)[number]>();
+        const byPeriod = new Map<string, AdminJob>();
         for (const job of closeJobs) {
           if (!job || job.name !== 'close-period') continue;
           const p = (job.returnvalue as { period?: string } | null)?.period ?? (job.data as { period?: string }).period;
@@ -59,9 +93,10 @@ export function adminRoutes(services: Services, jobs: JobRuntime): Route[] {
           const seen = byPeriod.get(p);
           if (!seen || job.timestamp > seen.timestamp) byPeriod.set(p, job);
         }
+        const ids = [...new Set<string>([...periods.map((p) => p.period), ...byPeriod.keys()])].sort().reverse();
         const closes = await Promise.all(
-          [...new Set([...periods.map((p) => p.id), ...byPeriod.keys()])].sort().reverse().map(async (id) => {
-            const row = periods.find((p) => p.id === id);
+          ids.map(async (id) => {
+            const row = periods.find((p) => p.period === id);
             const job = byPeriod.get(id);
             return {
               period: id,
@@ -78,15 +113,18 @@ export function adminRoutes(services: Services, jobs: JobRuntime): Route[] {
         const failed = (
           await Promise.all(
             Object.values(jobs.queues).map(async (q) =>
-              (await q.getFailed(0, 19)).filter(Boolean).map((j) => ({ queue: q.name, id: j.id, job: j.name, attempts: j.attemptsMade, failedReason: j.failedReason ?? null, finishedAt: iso(j.finishedOn) })),
+              (await q.getFailed(0, 19))
+                .filter((j): j is AdminJob => Boolean(j))
+                .map((j) => ({ queue: q.name, id: j.id, job: j.name, attempts: j.attemptsMade, failedReason: j.failedReason ?? null, finishedAt: iso(j.finishedOn) })),
             ),
           )
         )
           .flat()
           .sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? ''))
           .slice(0, 20);
-        sendJson(res, 200, { backend: jobs.backend.kind, queues, closes, failed }, { 'cache-control': 'no-store' });
-      },
+        reply.header('cache-control', 'no-store');
+        return { backend: jobs.backend.kind, queues, closes, failed };
+      });
     },
   ];
 }

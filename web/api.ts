@@ -1,48 +1,100 @@
-// Public API (/api/v1) and operator routes that are not bots.
+// Public API (/api/v1): a package's public aggregates and a company's own receipts.
+import type { FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
-import { DomainError, unwrap } from '../core/errors.ts';
+import { z } from 'zod';
+import { unwrap } from '../core/errors.ts';
 import { parsePackageId } from '../core/packages.ts';
 import { parsePeriod } from '../core/period.ts';
+import type { Company } from '../core/ports/companies.ts';
+import type { Ports } from '../core/ports/index.ts';
 import { authenticateCompany } from '../core/use-cases/authenticate-company.ts';
 import { getPackageSummary } from '../core/use-cases/get-package-summary.ts';
 import { getReceipt, receiptRows } from '../core/use-cases/get-receipt.ts';
-import type { Services } from '../app/services.ts';
-import { bearerToken, sendJson, type Route } from '../edge/http.ts';
+import { apiErrorSchema, bearerToken, parsedField, type RoutePlugin } from '../edge/http.ts';
+import { packageSchema, receiptSchema } from './schemas.ts';
 
-export function apiRoutes(s: Services): Route[] {
-  return [
-    {
-      method: 'GET',
-      path: '/api/v1/packages/{id*}',
-      handler: async (_req, res, params) => {
-        const id = unwrap(parsePackageId(params.id ?? ''));
-        const summary = await getPackageSummary({ stats: s.fundingStats, packages: s.packages, clock: s.clock, currency: s.config.currency, id });
-        sendJson(res, 200, summary, { 'cache-control': 'public, max-age=60' });
+export type ApiDeps = Pick<Ports, 'fundingStats' | 'packages' | 'clock' | 'companies' | 'ledger' | 'hashToken'> & { currency: string };
+
+const packageId = parsedField(parsePackageId, {
+  code: 'invalid_package',
+  missing: 'Say which package, e.g. /api/v1/packages/npm%3Areact.',
+  description: 'URL-encoded `ecosystem:name`, e.g. npm%3Areact',
+  example: 'npm:react',
+});
+
+const period = parsedField(parsePeriod, {
+  code: 'invalid_period',
+  missing: 'Say which month: `?period=YYYY-MM`, e.g. ?period=2026-11.',
+  description: 'A closed month, `YYYY-MM`',
+  example: '2026-10',
+});
+
+export function apiRoutes(deps: ApiDeps): RoutePlugin {
+  const summary = (id: Parameters<typeof getPackageSummary>[0]['id']) =>
+    getPackageSummary({ stats: deps.fundingStats, packages: deps.packages, clock: deps.clock, currency: deps.currency, id });
+
+  return (app) => {
+    app.get(
+      '/api/v1/packages/:id',
+      {
+        schema: {
+          tags: ['packages'],
+          summary: 'Public aggregates of one package',
+          params: z.object({ id: packageId }),
+          response: { 200: packageSchema, 400: apiErrorSchema },
+        },
       },
-    },
-    {
-      method: 'GET',
-      path: '/api/v1/company/receipts',
-      handler: async (req, res) => {
-        const { company } = await authenticateCompany({ companies: s.companies, hash: s.hashToken, token: bearerToken(req) });
-        const url = new URL(req.url ?? '/', 'http://x');
-        const raw = url.searchParams.get('period');
-        if (!raw) throw new DomainError('invalid_period', 'Say which month: `?period=YYYY-MM`, e.g. ?period=2026-11.');
-        const receipt = await getReceipt({ ledger: s.ledger, company, period: unwrap(parsePeriod(raw)) });
-        if (wantsCsv(req.headers.accept)) {
+      async (request, reply) => {
+        reply.header('cache-control', 'public, max-age=60');
+        return summary(request.params.id);
+      },
+    );
+    // The same package written with its slashes unencoded (`npm:@types/node`).
+    app.get('/api/v1/packages/*', { schema: { params: z.object({ '*': z.string() }), response: { 200: packageSchema } } }, async (request, reply) => {
+      const id = unwrap(parsePackageId(request.params['*']));
+      reply.header('cache-control', 'public, max-age=60');
+      return summary(id);
+    });
+
+    // The token is checked before the query, so a caller without one learns that first.
+    const companies = new WeakMap<FastifyRequest, Company>();
+    app.get(
+      '/api/v1/company/receipts',
+      {
+        schema: {
+          tags: ['receipts'],
+          summary: "The authenticated company's receipt for a closed month",
+          security: [{ companyToken: [] }],
+          querystring: z.object({ period }),
+          response: {
+            200: {
+              description: 'The receipt; `Accept: text/csv` gives one row per package and maintainer share',
+              content: { 'application/json': { schema: receiptSchema }, 'text/csv': { schema: z.string() } },
+            },
+            400: apiErrorSchema,
+            401: apiErrorSchema,
+            409: apiErrorSchema,
+          },
+        },
+        onRequest: async (request) => {
+          const { company } = await authenticateCompany({ companies: deps.companies, hash: deps.hashToken, token: bearerToken(request) });
+          companies.set(request, company);
+        },
+      },
+      async (request, reply) => {
+        const receipt = await getReceipt({ ledger: deps.ledger, company: companies.get(request)!, period: request.query.period });
+        reply.header('cache-control', 'private, no-store');
+        if (wantsCsv(request.headers.accept)) {
           const csv = stringify(receiptRows(receipt), { header: true, columns: ['period', 'package', 'maintainer', 'amount', 'escrow', 'currency'] });
-          res.writeHead(200, {
-            'content-type': 'text/csv; charset=utf-8',
-            'content-disposition': `attachment; filename="upkeep-receipt-${receipt.period}.csv"`,
-            'cache-control': 'private, no-store',
-          });
-          res.end(csv);
-          return;
+          return reply
+            .type('text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="upkeep-receipt-${receipt.period}.csv"`)
+            .send(csv);
         }
-        sendJson(res, 200, { period: receipt.period, company: receipt.company.name, total: receipt.total, lines: receipt.lines }, { 'cache-control': 'private, no-store' });
+        return { period: receipt.period, company: receipt.company.name, total: receipt.total, lines: receipt.lines };
       },
-    },
-  ];
+    );
+  };
 }
 
 function wantsCsv(accept: string | undefined): boolean {

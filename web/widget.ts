@@ -1,12 +1,16 @@
 // Embeddable progress of a wish: an SVG banner (never a broken image), an HTML banner for an
 // iframe, and a share page with OpenGraph/Twitter meta. Public aggregates only.
 import { createHash } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyHelmetOptions } from '@fastify/helmet';
 import { makeBadge } from 'badge-maker';
-import type { Services } from '../app/services.ts';
+import { z } from 'zod';
 import { formatMoney } from '../core/money.ts';
+import type { Ports } from '../core/ports/index.ts';
 import { parseWishId, toPublicWish, type PublicWish, type WishStatus } from '../core/wishlist.ts';
-import type { Route } from '../edge/http.ts';
+import type { RoutePlugin } from '../edge/http.ts';
+
+export type WidgetDeps = Pick<Ports, 'wishes'> & { publicUrl: string };
 
 const STATUS_LABEL: Record<WishStatus, string> = {
   open: 'open, awaiting a quote',
@@ -38,33 +42,30 @@ export function progressLine(w: PublicWish): string {
 export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+type WishParams = { owner: string; repo: string; number: string };
+
 /** Loads the public view of a wish, or null when the id is malformed or unknown. */
-async function findWish(s: Services, params: Record<string, string>): Promise<PublicWish | null> {
-  const id = parseWishId(`${params.owner}/${params.repo}#${(params.number ?? '').replace(/\.svg$/, '')}`);
+async function findWish(deps: WidgetDeps, params: WishParams): Promise<PublicWish | null> {
+  const id = parseWishId(`${params.owner}/${params.repo}#${params.number.replace(/\.svg$/, '')}`);
   if (!id.ok) return null;
-  const wish = await s.wishes.get(id.value);
+  const wish = await deps.wishes.get(id.value);
   return wish ? toPublicWish(wish) : null;
 }
 
 /** Sends with a strong ETag; answers 304 when the client already has this body. */
-function sendCached(req: IncomingMessage, res: ServerResponse, status: number, type: string, body: string, maxAge: number): void {
+function sendCached(request: FastifyRequest, reply: FastifyReply, status: number, type: string, body: string, maxAge: number) {
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-  const headers = { 'content-type': type, etag, 'cache-control': `public, max-age=${maxAge}` };
-  if (req.headers['if-none-match'] === etag) {
-    res.writeHead(304, headers);
-    res.end();
-    return;
-  }
-  res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  reply.header('etag', etag).header('cache-control', `public, max-age=${maxAge}`).type(type);
+  if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+  return reply.code(status).send(body);
 }
 
-function wishUrls(s: Services, w: PublicWish) {
+function wishUrls(publicUrl: string, w: PublicWish) {
   const [repo, number] = w.id.split('#') as [string, string];
   return {
     issue: `https://github.com/${repo}/issues/${number}`,
-    share: `${s.config.publicUrl}/wishes/${repo}/${number}`,
-    svg: `${s.config.publicUrl}/widget/wishes/${repo}/${number}.svg`,
+    share: `${publicUrl}/wishes/${repo}/${number}`,
+    svg: `${publicUrl}/widget/wishes/${repo}/${number}.svg`,
   };
 }
 
@@ -79,38 +80,47 @@ const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:0;padding:12px;col
 .wish .title{font-weight:600;margin-bottom:6px}.bar{background:#e5e7eb;border-radius:4px;height:10px;overflow:hidden}
 .bar div{background:#2da44e;height:100%}.meta{color:#57606a;margin-top:6px}a{color:#0969da}`;
 
-export function widgetRoutes(s: Services): Route[] {
-  return [
-    {
-      method: 'GET',
-      path: '/widget/wishes/{owner}/{repo}/{number}',
-      handler: async (req, res, params) => {
-        if (params.number?.endsWith('.svg')) {
-          const w = await findWish(s, params);
+const wishParams = z.object({ owner: z.string(), repo: z.string(), number: z.string() });
+
+/** Anyone may embed the banner: no frame restriction, and images load from any site. */
+const EMBEDDABLE: FastifyHelmetOptions = {
+  frameguard: false,
+  crossOriginResourcePolicy: { policy: 'cross-origin' },
+  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], frameAncestors: ['*'], baseUri: ["'none'"], formAction: ["'none'"] } },
+};
+
+/** The share page: its own inline style, no scripts, links out only. */
+const SHARE_PAGE: FastifyHelmetOptions = {
+  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], imgSrc: ["'self'"], frameAncestors: ["'self'"], baseUri: ["'none'"], formAction: ["'self'"] } },
+};
+
+export function widgetRoutes(deps: WidgetDeps): RoutePlugin {
+  return (app) => {
+    app.get('/widget/wishes/:owner/:repo/:number', { schema: { params: wishParams }, helmet: EMBEDDABLE }, async (request, reply) => {
+        const params = request.params;
+        if (params.number.endsWith('.svg')) {
+          const w = await findWish(deps, params);
           const svg = w
             ? makeBadge({ label: w.id, message: progressLine(w), color: STATUS_COLOR[w.status], style: 'flat' })
             : makeBadge({ label: 'upkeep', message: 'wish not found', color: 'lightgrey', style: 'flat' });
           // Always an image with 200, so an embed never shows a broken picture.
-          return sendCached(req, res, 200, 'image/svg+xml; charset=utf-8', svg, 60);
+          return sendCached(request, reply, 200, 'image/svg+xml; charset=utf-8', svg, 60);
         }
-        const w = await findWish(s, params);
+        const w = await findWish(deps, params);
         const body = w
-          ? `${banner(w)}<div class="meta"><a href="${escapeHtml(wishUrls(s, w).share)}" target="_blank" rel="noopener">Pledge or share</a></div>`
+          ? `${banner(w)}<div class="meta"><a href="${escapeHtml(wishUrls(deps.publicUrl, w).share)}" target="_blank" rel="noopener">Pledge or share</a></div>`
           : '<div class="meta">This wish does not exist (yet).</div>';
         const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${w ? escapeHtml(w.title) : 'Wish not found'}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
-        sendCached(req, res, w ? 200 : 404, 'text/html; charset=utf-8', html, 60);
-      },
-    },
-    {
-      method: 'GET',
-      path: '/wishes/{owner}/{repo}/{number}',
-      handler: async (req, res, params) => {
-        const w = await findWish(s, params);
+        return sendCached(request, reply, w ? 200 : 404, 'text/html; charset=utf-8', html, 60);
+    });
+
+    app.get('/wishes/:owner/:repo/:number', { schema: { params: wishParams }, helmet: SHARE_PAGE }, async (request, reply) => {
+        const w = await findWish(deps, request.params);
         if (!w) {
           const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Wish not found · Upkeep</title><style>${STYLE}</style></head><body><p>No wish is open on this issue. A maintainer or user can open one with a <code>/wish</code> comment on the issue.</p></body></html>`;
-          return sendCached(req, res, 404, 'text/html; charset=utf-8', html, 60);
+          return sendCached(request, reply, 404, 'text/html; charset=utf-8', html, 60);
         }
-        const urls = wishUrls(s, w);
+        const urls = wishUrls(deps.publicUrl, w);
         const title = `${w.title} (${w.id})`;
         const description = `${progressLine(w)} · ${w.pledgers} pledger${w.pledgers === 1 ? '' : 's'} · Fund this feature on Upkeep.`;
         const text = encodeURIComponent(`Help fund "${w.title}" (${w.id}): ${progressLine(w)}`);
@@ -154,10 +164,9 @@ ${banner(w)}
 <a href="mailto:?subject=${encodeURIComponent(`Help fund ${w.title}`)}&amp;body=${text}%20${url}">Email</a></p>
 <h2>Embed</h2>
 <pre><code>${escapeHtml(`[![${w.id}](${urls.svg})](${urls.share})`)}</code></pre>
-<pre><code>${escapeHtml(`<iframe src="${s.config.publicUrl}/widget/wishes/${repo}/${number}" width="420" height="90" style="border:0"></iframe>`)}</code></pre>
+<pre><code>${escapeHtml(`<iframe src="${deps.publicUrl}/widget/wishes/${repo}/${number}" width="420" height="90" style="border:0"></iframe>`)}</code></pre>
 </main></body></html>`;
-        sendCached(req, res, 200, 'text/html; charset=utf-8', html, 60);
-      },
-    },
-  ];
+        return sendCached(request, reply, 200, 'text/html; charset=utf-8', html, 60);
+    });
+  };
 }

@@ -1,33 +1,58 @@
 // Public read API of wishes (CONTRACT §3): aggregates only, never who pledged what.
-import type { Services } from '../app/services.ts';
-import { DomainError, unwrap } from '../core/errors.ts';
+import { z } from 'zod';
+import { unwrap } from '../core/errors.ts';
+import type { Ports } from '../core/ports/index.ts';
 import { getWish } from '../core/use-cases/wishes/get-wish.ts';
 import { listWishes } from '../core/use-cases/wishes/list-wishes.ts';
 import { parseRepo, parseWishId, toPublicWish } from '../core/wishlist.ts';
-import { sendJson, type Route } from '../edge/http.ts';
+import { apiErrorSchema, parsedField, type RoutePlugin } from '../edge/http.ts';
+import { wishSchema } from './schemas.ts';
 
-const CACHE = { 'cache-control': 'public, max-age=30' };
+export type WishRoutesDeps = Pick<Ports, 'wishes'>;
 
-export function wishRoutes(s: Services): Route[] {
-  return [
-    {
-      method: 'GET',
-      path: '/api/v1/wishes',
-      handler: async (req, res) => {
-        const raw = new URL(req.url ?? '/', 'http://x').searchParams.get('repo');
-        if (!raw) throw new DomainError('invalid_input', 'Say which repository: `?repo=owner/repo`, e.g. ?repo=vitejs/vite.');
-        const repo = unwrap(parseRepo(raw));
-        const wishes = await listWishes({ wishes: s.wishes, repo });
-        sendJson(res, 200, { repo, wishes: wishes.map(toPublicWish) }, CACHE);
+const CACHE = 'public, max-age=30';
+
+const repo = parsedField(parseRepo, {
+  code: 'invalid_input',
+  missing: 'Say which repository: `?repo=owner/repo`, e.g. ?repo=vitejs/vite.',
+  example: 'owner/repo',
+});
+
+export function wishRoutes(deps: WishRoutesDeps): RoutePlugin {
+  return (app) => {
+    app.get(
+      '/api/v1/wishes',
+      {
+        schema: {
+          tags: ['wishes'],
+          summary: 'Public wishlist of a repository',
+          querystring: z.object({ repo }),
+          response: { 200: z.object({ repo: z.string(), wishes: z.array(wishSchema).meta({ description: 'The wishes, newest first' }) }), 400: apiErrorSchema },
+        },
       },
-    },
-    {
-      method: 'GET',
-      path: '/api/v1/wishes/{owner}/{repo}/{number}',
-      handler: async (_req, res, params) => {
-        const id = unwrap(parseWishId(`${params.owner}/${params.repo}#${params.number}`));
-        sendJson(res, 200, toPublicWish(await getWish({ wishes: s.wishes, id })), CACHE);
+      async (request, reply) => {
+        const wishes = await listWishes({ wishes: deps.wishes, repo: request.query.repo });
+        reply.header('cache-control', CACHE);
+        return { repo: request.query.repo, wishes: wishes.map(toPublicWish) };
       },
-    },
-  ];
+    );
+    app.get(
+      '/api/v1/wishes/:owner/:repo/:number',
+      {
+        schema: {
+          tags: ['wishes'],
+          summary: 'One wish',
+          params: z.object({ owner: z.string(), repo: z.string(), number: z.string().meta({ example: '7' }) }),
+          response: { 200: wishSchema, 400: apiErrorSchema, 404: apiErrorSchema },
+        },
+      },
+      async (request, reply) => {
+        const { owner, repo: name, number } = request.params;
+        const id = unwrap(parseWishId(`${owner}/${name}#${number}`));
+        const wish = toPublicWish(await getWish({ wishes: deps.wishes, id }));
+        reply.header('cache-control', CACHE);
+        return wish;
+      },
+    );
+  };
 }

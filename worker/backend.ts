@@ -1,10 +1,9 @@
 // Where the queues live: Redis when REDIS_URL is set, otherwise BullMQ's PostgreSQL backend
 // on the application database. The embedded PGlite default is served to BullMQ over a local
-// socket (pglite-socket) so the queue and the data share one database file.
+// socket (the composition root serves it, prisma/pglite-socket.ts) so the queue and the data
+// share one database file.
 import { createPostgresBackend, type BackendFactory, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Database } from '../prisma/db.ts';
-import { servePglite } from './pglite-socket.ts';
 
 export type QueueBackendKind = 'redis' | 'postgres' | 'pglite';
 
@@ -23,11 +22,19 @@ export interface QueueBackend {
   close(): Promise<void>;
 }
 
+/** The embedded database served over a local socket (`postgresql://…@127.0.0.1:<port>/…`). */
+export interface ServedDatabase {
+  url: string;
+  address: string;
+  close(): Promise<void>;
+}
+
 export interface QueueBackendTarget {
   redisUrl: string | null;
-  db: Database;
-  /** The PostgreSQL URL of `db` (null for PGlite). */
+  /** The application's PostgreSQL URL (null on the embedded database). */
   databaseUrl: string | null;
+  /** The embedded database, served for the queue; opened only when needed, and closed with the backend. */
+  embedded?: (() => Promise<ServedDatabase>) | null;
   /** Redis key prefix, e.g. to isolate test runs sharing one Redis. */
   prefix?: string;
 }
@@ -55,7 +62,7 @@ const pollingPostgresBackend: BackendFactory = (name, opts, factoryOpts) => {
   return backend;
 };
 
-export async function openQueueBackend({ redisUrl, db, databaseUrl, prefix = 'upkeep' }: QueueBackendTarget): Promise<QueueBackend> {
+export async function openQueueBackend({ redisUrl, databaseUrl, embedded = null, prefix = 'upkeep' }: QueueBackendTarget): Promise<QueueBackend> {
   if (redisUrl) {
     // BullMQ's blocking worker commands need maxRetriesPerRequest: null; the connection is
     // shared by queues and duplicated by BullMQ for each worker's blocking client.
@@ -83,8 +90,8 @@ export async function openQueueBackend({ redisUrl, db, databaseUrl, prefix = 'up
       close: async () => {},
     };
   }
-  if (!db.pglite) throw new Error('the embedded database has no PGlite engine to serve the queue from');
-  const served = await servePglite(db.pglite);
+  if (!embedded) throw new Error('no queue backend: REDIS_URL, DATABASE_URL or the embedded database is needed');
+  const served = await embedded();
   return {
     kind: 'pglite',
     factory: pollingPostgresBackend,

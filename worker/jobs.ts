@@ -11,23 +11,30 @@ import { refundWishPledges } from '../core/use-cases/payments/refund-wish-pledge
 import { sendPayouts } from '../core/use-cases/payments/send-payouts.ts';
 import { refreshActivity } from '../core/use-cases/refresh-activity.ts';
 import { expireWishes } from '../core/use-cases/wishes/expire-wishes.ts';
-import type { WishId } from '../core/wishlist.ts';
+import type { Deliverers } from '../core/ports/deliverers.ts';
+import type { Ports } from '../core/ports/index.ts';
 import type { Logger } from '../edge/logger.ts';
-import type { Services } from '../app/services.ts';
-import { deliverNotification, sweepPendingNotifications, type Deliverers } from './notifications.ts';
+import { deliverNotification, sweepPendingNotifications } from './notifications.ts';
 
 export const QUEUE_NAMES = ['periods', 'maintenance', 'notifications'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
+/** What the jobs use: the ports they call, the settlement currency, and the platforms' deliverers. */
+export type WorkerDeps = Pick<Ports, 'clock' | 'ledger' | 'wishes' | 'payments' | 'gateway' | 'outbox' | 'notifications' | 'repositories' | 'activity'> & {
+  currency: string;
+  log: Logger;
+  /** The configured platforms' deliverers (built by the composition root from each adapter). */
+  deliverers: Deliverers;
+};
+
 export interface JobContext {
-  services: Services;
+  deps: WorkerDeps;
   job: Job;
   log: Logger;
   /** Adds another job (e.g. follow-ups of a close); deduplicated by `jobId` while it exists. */
   enqueue(name: JobName, data: unknown, opts?: JobsOptions): Promise<void>;
-  deliverers: Deliverers;
   /** Enqueues delivery jobs for notification rows (ids). */
-  deliver(ids: readonly bigint[]): Promise<void>;
+  deliver(ids: readonly string[]): Promise<void>;
 }
 
 export interface JobDefinition<S extends z.ZodType = z.ZodType> {
@@ -62,20 +69,18 @@ export const closePeriodJob = define({
   // Without a period (the monthly scheduler), the job closes the month before "now".
   schema: z.object({ period: periodSchema.optional() }),
   options: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 } },
-  async handler(data, { services, job, log, enqueue }) {
-    const period = data.period ?? previousPeriod(services.clock.now());
+  async handler(data, { deps, job, log, enqueue }) {
+    const period = data.period ?? previousPeriod(deps.clock.now());
     let lastReported = -1;
     // Charging company budgets is the close's first step (Stripe off-session, or recorded as
     // owed offline), so a company whose charge failed is left out of the distribution.
-    const budgets = services.gateway
-      ? budgetCollector({ gateway: services.gateway, payments: services.payments, outbox: services.outbox, currency: services.config.currency })
-      : undefined;
+    const budgets = budgetCollector({ gateway: deps.gateway, payments: deps.payments, outbox: deps.outbox, currency: deps.currency });
     const report = await closePeriod({
-      ledger: services.ledger,
-      clock: services.clock,
+      ledger: deps.ledger,
+      clock: deps.clock,
       period,
       budgets,
-      announce: { outbox: services.outbox, currency: services.config.currency },
+      announce: { outbox: deps.outbox, currency: deps.currency },
       onProgress: (done, total) => {
         const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
         if (percent === lastReported) return;
@@ -84,8 +89,8 @@ export const closePeriodJob = define({
       },
     });
     log.info({ period, closedNow: report.closedNow, planned: report.planned, written: report.written, companies: report.companies, unfunded: report.unfunded.length }, 'period close finished');
-    // Payouts follow every close (a repeat finds nothing new to pay).
-    if (services.gateway) await enqueue('pay-maintainers', { period }, { jobId: `payout-${period}` });
+    // Payouts follow every close (a repeat finds nothing new to pay; offline, they are owed).
+    await enqueue('pay-maintainers', { period }, { jobId: `payout-${period}` });
     return { period, closedNow: report.closedNow, planned: report.planned, written: report.written, companies: report.companies, unfunded: report.unfunded.length };
   },
 });
@@ -95,16 +100,8 @@ export const payMaintainersJob = define({
   queue: 'maintenance',
   schema: z.object({ period: periodSchema }),
   options: { attempts: 8, backoff: { type: 'exponential', delay: 60_000 } },
-  async handler(data, { services, log }) {
-    if (!services.gateway) return { skipped: 'payments are not configured' };
-    const report = await sendPayouts({
-      payments: services.payments,
-      gateway: services.gateway,
-      ledger: services.ledger,
-      clock: services.clock,
-      period: data.period,
-      currency: services.config.currency,
-    });
+  async handler(data, { deps, log }) {
+    const report = await sendPayouts({ payments: deps.payments, gateway: deps.gateway, ledger: deps.ledger, clock: deps.clock, period: data.period, currency: deps.currency });
     const summary = { period: data.period, sent: report.sent.length, owed: report.owed.length, carried: report.carried.length, failed: report.failed.length };
     log.info(summary, 'payouts done');
     // Transfers without an answer are retried with the same idempotency keys.
@@ -113,37 +110,23 @@ export const payMaintainersJob = define({
   },
 });
 
-/**
- * Cancelled or expired wishes that still hold a pledge not refunded: those expired by this run,
- * and any whose refunds an earlier run did not finish (a crash, a provider outage).
- */
-async function wishesOwingRefunds(services: Services): Promise<WishId[]> {
-  const rows = await services.db.prisma.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT id FROM wish
-     WHERE status IN ('expired', 'cancelled')
-       AND EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(state->'pledges', '[]'::jsonb)) p WHERE p->>'status' <> 'refunded')
-     ORDER BY id`,
-  );
-  return rows.map((r) => r.id as WishId);
-}
-
 export const expireWishesJob = define({
   name: 'expire-wishes',
   queue: 'maintenance',
   schema: z.object({}).passthrough(),
   options: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 } },
-  async handler(_data, { services, log }) {
-    const now = services.clock.now();
-    const { expired } = await expireWishes({ wishes: services.wishes, outbox: services.outbox, now });
-    if (!services.gateway) return { expired: expired.length, refunded: 0, skipped: 'payments are not configured' };
+  async handler(_data, { deps, log }) {
+    const now = deps.clock.now();
+    const { expired } = await expireWishes({ wishes: deps.wishes, outbox: deps.outbox, now });
     let refunded = 0;
     let released = 0;
     let owed = 0;
     const failures: string[] = [];
-    for (const wishId of await wishesOwingRefunds(services)) {
+    // Those expired by this run, and any whose refunds an earlier run did not finish (a crash, a provider outage).
+    for (const wishId of await deps.wishes.owingRefunds()) {
       try {
         // Idempotent per pledge (key `refund:<pledgeId>` on the provider, payment row and ledger).
-        const r = await refundWishPledges({ wishes: services.wishes, payments: services.payments, gateway: services.gateway, ledger: services.ledger, clock: services.clock, wishId });
+        const r = await refundWishPledges({ wishes: deps.wishes, payments: deps.payments, gateway: deps.gateway, ledger: deps.ledger, clock: deps.clock, wishId });
         refunded += r.refunded.length;
         released += r.released.length;
         owed += r.owed.length;
@@ -166,7 +149,7 @@ export const deliverNotificationJob = define({
   // Per destination: each notification row is one channel and one job, retried on its own.
   options: { attempts: 8, backoff: { type: 'exponential', delay: 5_000 } },
   async handler(data, ctx) {
-    return deliverNotification({ prisma: ctx.services.db.prisma, id: BigInt(data.id), deliverers: ctx.deliverers, log: ctx.log, attempt: ctx.job.attemptsMade + 1 });
+    return deliverNotification({ notifications: ctx.deps.notifications, id: data.id, deliverers: ctx.deps.deliverers, log: ctx.log, attempt: ctx.job.attemptsMade + 1 });
   },
 });
 
@@ -176,7 +159,7 @@ export const sweepNotificationsJob = define({
   schema: z.object({}).passthrough(),
   async handler(_data, ctx) {
     // Rows recorded while no queue was reachable (a CLI run, a crash between insert and add).
-    const ids = await sweepPendingNotifications({ prisma: ctx.services.db.prisma, olderThan: new Date(ctx.services.clock.now().getTime() - 60_000) });
+    const ids = await sweepPendingNotifications({ notifications: ctx.deps.notifications, olderThan: new Date(ctx.deps.clock.now().getTime() - 60_000) });
     await ctx.deliver(ids);
     return { enqueued: ids.length };
   },
@@ -187,9 +170,9 @@ export const refreshActivityJob = define({
   queue: 'maintenance',
   schema: z.object({}).passthrough(),
   options: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
-  async handler(_data, { services, log }) {
-    if (!services.activity) return { skipped: 'the GitHub App is not configured' };
-    const result = await refreshActivity({ repositories: services.repositories, source: services.activity, clock: services.clock });
+  async handler(_data, { deps, log }) {
+    if (!deps.activity) return { skipped: 'the GitHub App is not configured' };
+    const result = await refreshActivity({ repositories: deps.repositories, source: deps.activity, clock: deps.clock });
     // One unreadable repository is logged and read again tomorrow; it does not fail the job.
     if (result.failed.length > 0) log.warn({ failed: result.failed.slice(0, 20) }, 'some repositories could not be read');
     log.info({ checked: result.checked, updated: result.updated, failed: result.failed.length, skipped: result.skipped.length }, 'activity refreshed');

@@ -4,12 +4,9 @@
 import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
 import { isDomainError, type DomainErrorCode } from '../core/errors.ts';
 import type { Period } from '../core/period.ts';
-import type { Services } from '../app/services.ts';
 import type { HealthProbe } from '../edge/contribution.ts';
-import { PrismaNotificationOutbox } from '../prisma/notification-outbox.ts';
 import type { QueueBackend } from './backend.ts';
-import { closeJobId, JOBS, QUEUE_NAMES, SCHEDULES, type JobContext, type JobDefinition, type QueueName } from './jobs.ts';
-import { markFailed, type Deliverers } from './notifications.ts';
+import { closeJobId, JOBS, QUEUE_NAMES, SCHEDULES, type JobContext, type JobDefinition, type QueueName, type WorkerDeps } from './jobs.ts';
 
 export interface RuntimeOptions {
   /** Start workers (false: only enqueue, e.g. the CLI or a web-only process). */
@@ -20,7 +17,6 @@ export interface RuntimeOptions {
   lockDuration?: number;
   /** Override of every job kind's defaults (tests shorten back-offs). */
   jobOptions?: Partial<Record<string, JobsOptions>>;
-  deliverers?: Deliverers;
   concurrency?: Partial<Record<QueueName, number>>;
 }
 
@@ -40,7 +36,7 @@ export interface JobRuntime {
   /** Enqueues the close of `period` (job id `close-<period>`: a repeat while it exists is a no-op). */
   enqueueClose(period: Period): Promise<Job>;
   /** Enqueues delivery jobs for recorded notifications. */
-  deliver(ids: readonly bigint[]): Promise<void>;
+  deliver(ids: readonly string[]): Promise<void>;
   registerSchedules(): Promise<void>;
   counts(): Promise<QueueSummary[]>;
   readonly probe: HealthProbe;
@@ -53,8 +49,8 @@ const READY_TIMEOUT_MS = 20_000;
 
 const KEEP = { removeOnComplete: { age: 30 * 24 * 3600, count: 1_000 }, removeOnFail: false } as const;
 
-export async function createJobRuntime({ services, backend, options = {} }: { services: Services; backend: QueueBackend; options?: RuntimeOptions }): Promise<JobRuntime> {
-  const log = services.log.child({ component: 'worker', backend: backend.kind });
+export async function createJobRuntime({ deps, backend, options = {} }: { deps: WorkerDeps; backend: QueueBackend; options?: RuntimeOptions }): Promise<JobRuntime> {
+  const log = deps.log.child({ component: 'worker', backend: backend.kind });
   const byName = new Map<string, JobDefinition>(JOBS.map((d) => [d.name, d]));
   const common = { connection: backend.connection as never, prefix: backend.prefix };
   const queues = Object.fromEntries(QUEUE_NAMES.map((q) => [q, new Queue(q, common, backend.factory as never)])) as Record<QueueName, Queue>;
@@ -85,31 +81,27 @@ export async function createJobRuntime({ services, backend, options = {} }: { se
     return queues[def.queue].add(name, data, optionsOf(name, opts));
   };
 
-  const deliver = async (ids: readonly bigint[]): Promise<void> => {
+  const deliver = async (ids: readonly string[]): Promise<void> => {
     if (ids.length === 0) return;
     await queues.notifications.addBulk(
       ids.map((id) => ({ name: 'deliver-notification', data: { id: String(id) }, opts: optionsOf('deliver-notification', { jobId: `notify-${id}` }) })),
     );
   };
 
-  // Notices recorded from now on in this process are handed to the queue straight away.
-  const outbox = (services as Services & { outbox?: unknown }).outbox;
-  // A queue hiccup must not fail the use-case that recorded the notice: the row is written and
+  // Notices recorded from now on in this process are handed to the queue straight away. A
+  // queue hiccup must not fail the use-case that recorded the notice: the row is written and
   // the periodic sweep enqueues it later.
-  if (outbox instanceof PrismaNotificationOutbox) {
-    outbox.onRecorded(async (ids) => {
-      await deliver(ids).catch((e: unknown) => log.warn({ err: e, notifications: ids.length }, 'could not enqueue deliveries; the sweep will'));
-    });
-  }
+  deps.notifications.onRecorded(async (ids) => {
+    await deliver(ids).catch((e: unknown) => log.warn({ err: e, notifications: ids.length }, 'could not enqueue deliveries; the sweep will'));
+  });
 
   const context = (job: Job): JobContext => ({
-    services,
+    deps,
     job,
     log: log.child({ jobId: job.id, job: job.name, queue: job.queueName }),
     enqueue: async (name, data, opts) => {
       await enqueue(name, data, opts);
     },
-    deliverers: options.deliverers ?? {},
     deliver,
   });
 
@@ -153,7 +145,7 @@ export async function createJobRuntime({ services, backend, options = {} }: { se
         log[final ? 'error' : 'warn']({ jobId: job.id, job: job.name, queue: q, attempt: job.attemptsMade, final, err: err.message }, final ? 'job failed for good' : 'job failed; will retry');
         if (final && job.name === 'deliver-notification') {
           const id = (job.data as { id?: string }).id;
-          if (id && /^\d+$/.test(id)) void markFailed(services.db.prisma, BigInt(id), err.message).catch(() => {});
+          if (id && /^\d+$/.test(id)) void deps.notifications.markFailed(id, err.message).catch(() => {});
         }
       });
       worker.on('error', (e) => log.error({ err: e, queue: q }, 'worker error'));
@@ -208,7 +200,7 @@ export async function createJobRuntime({ services, backend, options = {} }: { se
       },
     },
     async stop() {
-      if (outbox instanceof PrismaNotificationOutbox) outbox.onRecorded(null);
+      deps.notifications.onRecorded(null);
       await Promise.all(workers.map((w) => w.close().catch((e: unknown) => log.warn({ err: e }, 'worker close failed'))));
       await Promise.all(Object.values(queues).map((q) => q.close().catch(() => {})));
       await backend.close();

@@ -15,6 +15,7 @@ const TITLE: Readonly<Record<Notice['kind'], string>> = {
   wish_requoted: 'Wish re-quoted',
   wish_expired: 'Wish expired',
   wish_cancelled: 'Wish cancelled',
+  wish_status: 'Wish updated',
   month_end_summary: 'Month-end summary',
 };
 
@@ -27,6 +28,7 @@ const COLOR: Readonly<Record<Notice['kind'], number>> = {
   wish_requoted: 0x9b59b6,
   wish_expired: 0x7f8c8d,
   wish_cancelled: 0x7f8c8d,
+  wish_status: 0x95a5a6,
   month_end_summary: 0x95a5a6,
 };
 

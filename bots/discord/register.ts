@@ -1,7 +1,7 @@
 // `npm run upkeep -- discord:register [--guild <id>]`: replaces the application's slash
 // commands with Upkeep's (PUT applications/{id}/commands, or the guild's commands).
-import type { Config } from '../../app/config.ts';
 import { COMMANDS, createDiscordApi, registerCommands } from './commands.ts';
+import type { DiscordSettings } from './deps.ts';
 
 const SNOWFLAKE = /^\d{15,21}$/;
 
@@ -20,24 +20,24 @@ export function parseRegisterArgs(args: readonly string[]): { guildId: string | 
   return { guildId };
 }
 
-/** Runs the command; returns the process exit code. */
-export async function registerFromCli(config: Config, args: readonly string[], out: (line: string) => void = console.log, errOut: (line: string) => void = console.error): Promise<number> {
+/** Runs the command with the Discord settings (null when Discord is not configured); returns the process exit code. */
+export async function registerFromCli(settings: DiscordSettings | null, args: readonly string[], out: (line: string) => void = console.log, errOut: (line: string) => void = console.error): Promise<number> {
   const parsed = parseRegisterArgs(args);
   if ('error' in parsed) {
     errOut(parsed.error);
     return 2;
   }
-  if (!config.discord) {
+  if (!settings) {
     errOut('Discord is not configured: set DISCORD_APPLICATION_ID, DISCORD_PUBLIC_KEY and DISCORD_BOT_TOKEN.');
     return 2;
   }
-  if (!config.discord.botToken) {
+  if (!settings.botToken) {
     errOut('Registering commands needs DISCORD_BOT_TOKEN (Developer Portal → your application → Bot → Reset Token).');
     return 2;
   }
-  const api = createDiscordApi({ apiUrl: config.discord.apiUrl, botToken: config.discord.botToken });
+  const api = createDiscordApi({ apiUrl: settings.apiUrl, botToken: settings.botToken });
   try {
-    const { scope, names } = await registerCommands({ api, applicationId: config.discord.applicationId, guildId: parsed.guildId });
+    const { scope, names } = await registerCommands({ api, applicationId: settings.applicationId, guildId: parsed.guildId });
     out(`Registered ${names.length} commands (${scope}): ${names.map((n) => `/${n}`).join(', ')}.`);
     if (!parsed.guildId) out('Global commands can take up to an hour to appear; use --guild <id> to test in one server at once.');
     return 0;

@@ -1,5 +1,6 @@
 // Discord message payloads: the wish card (embed + pledge buttons), wishlists, pledge
-// confirmations and refusals. Pure functions of domain values; no I/O.
+// confirmations, notes and refusals. Pure functions of domain values; no I/O. Every text is
+// written in Discord's own terms: its slash commands, never another platform's syntax.
 import {
   ButtonStyle,
   ComponentType,
@@ -14,8 +15,9 @@ import {
 import { isDomainError } from '../../core/errors.ts';
 import { formatMoney, maxAmountMinor, minorUnitDigits, money } from '../../core/money.ts';
 import { wishUrl } from '../../core/wish-notices.ts';
-import { wishProgress, type Wish, type WishStatus } from '../../core/wishlist.ts';
+import { acceptsPledges, wishProgress, type Wish, type WishStatus } from '../../core/wishlist.ts';
 import { encodeAction } from './custom-ids.ts';
+import { renderHint } from './hints.ts';
 
 /** What a handler answers: a message (ephemeral or not). */
 export interface Reply {
@@ -77,9 +79,6 @@ const unix = (d: Date): number => Math.floor(d.getTime() / 1000);
 /** Preset pledge amounts in major units: the card's buttons. */
 export const PRESET_PLEDGES_MAJOR = [5, 20, 50] as const;
 
-/** True while a wish accepts pledges. */
-export const acceptsPledges = (wish: Pick<Wish, 'status'>): boolean => wish.status === 'open' || wish.status === 'quoted';
-
 /** Buttons of a wish card: presets, "the rest" (when quoted) and "Other amount" (a modal); none once pledges are closed. */
 export function pledgeButtons(wish: Wish): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   if (!acceptsPledges(wish)) return [];
@@ -109,7 +108,7 @@ export function wishEmbed(wish: Wish, { offline }: { offline: boolean }): APIEmb
   const fields: NonNullable<APIEmbed['fields']> = [{ name: 'State', value: STATUS_LABEL[wish.status], inline: false }];
   fields.push({
     name: 'Quote',
-    value: wish.quote ? `${amount(wish.quote.amount)} · delivered ${wish.quote.delayDays} days after work starts` : 'Not quoted yet: a maintainer answers with `/quote` on GitHub.',
+    value: wish.quote ? `${amount(wish.quote.amount)} · delivered ${wish.quote.delayDays} days after work starts` : 'Not quoted yet: the maintainers quote it on GitHub.',
     inline: false,
   });
   if (wish.quote) {
@@ -150,7 +149,7 @@ export function wishCard(wish: Wish, opts: { offline: boolean }): Reply {
 /** `/wishlist`: one line per wish (Discord allows 4096 characters in a description). */
 export function wishlistReply(repo: string, wishes: readonly Wish[]): Reply {
   if (wishes.length === 0) {
-    return { content: `${repo} has no wishes yet. Open one with \`/wish\` in a comment on one of its GitHub issues.`, ephemeral: true };
+    return { content: `${repo} has no wishes yet. Anyone can open one from one of its GitHub issues.`, ephemeral: true };
   }
   const lines: string[] = [];
   let shown = 0;
@@ -170,7 +169,7 @@ export function wishlistReply(repo: string, wishes: readonly Wish[]): Reply {
         title: `Wishlist of ${repo}`,
         url: `https://github.com/${repo}/issues`,
         description: lines.join('\n') + (more > 0 ? `\n…and ${more} more.` : ''),
-        footer: { text: 'Open one with /wish owner/repo#n to see its card and pledge.' },
+        footer: { text: 'Open one with /wish id:owner/repo#n to see its card and pledge.' },
         color: 0x3498db,
       },
     ],
@@ -220,11 +219,57 @@ export function amountModal(wishId: string, customId: string, currency: string):
   };
 }
 
-/** A refusal, always ephemeral: the domain's message (it says how to fix the input) or a generic apology. */
+/** A refusal, always ephemeral: the domain's message (it says how to fix the input) and its hint in Discord's terms, or a generic apology. */
 export function errorReply(e: unknown): Reply {
-  if (isDomainError(e)) return { content: `⚠️ ${e.userMessage}`, ephemeral: true };
+  if (isDomainError(e)) return { content: `⚠️ ${e.userMessage}${e.hint ? `\n${renderHint(e.hint, e.details)}` : ''}`, ephemeral: true };
   return { content: '⚠️ Something went wrong on our side; it has been logged. Please try again in a moment.', ephemeral: true };
 }
 
 /** A plain ephemeral note. */
 export const note = (content: string): Reply => ({ content, ephemeral: true });
+
+/** A replayed interaction (same id): nothing is done again. */
+export const alreadyHandled = (): Reply => note('This interaction was already handled; nothing was done a second time.');
+
+/** A command this version does not know: the application's registered commands are older or newer than the code. */
+export const unknownCommand = (name: string): Reply =>
+  note(`Unknown command “${name}”: the commands registered for Upkeep on Discord are out of date. Ask the operator of this Upkeep to register them again.`);
+
+/** A button or form whose custom_id is not one Upkeep wrote (forged or altered). */
+export const invalidComponent = (what: 'button' | 'form'): Reply =>
+  note(`⚠️ This ${what} is not valid (it was not made by Upkeep, or was altered). Use \`/wish\` to get a fresh wish card.`);
+
+/** "Other amount" on a wish that stopped accepting pledges since its card was posted. */
+export const pledgesClosed = (wish: Pick<Wish, 'id' | 'status'>): Reply => note(`⚠️ ${wish.id} no longer accepts pledges (it is ${wish.status.replace('_', ' ')}).`);
+
+/** `/subscribe` outside a server channel. */
+export const subscribeInAChannel = (): Reply => note('Run `/subscribe` in the server channel that should receive the progress messages.');
+
+/** `/subscribe` by a member without Manage Channels. */
+export const subscribeNeedsManageChannels = (): Reply =>
+  note('Only members with the **Manage Channels** permission can subscribe a channel. Ask a moderator to run `/subscribe`.');
+
+/** `/subscribe` done: public when the channel starts following, ephemeral when it already did. */
+export function subscribed(repo: string, created: boolean): Reply {
+  if (!created) return note(`This channel already follows the wishes of **${repo}**.`);
+  return {
+    content: `This channel now follows the wishes of **${repo}**: progress at 25/50/75/100 %, funded, started and delivered, re-quotes, cancellations and expiry.`,
+    ephemeral: false,
+  };
+}
+
+/**
+ * `/link github`: the one place a Discord reply shows a GitHub comment, because the link is
+ * proven by posting it on GitHub from that login; it stands alone in a code block to copy.
+ */
+export function linkInstructions({ login, code, minutes }: { login: string; code: string; minutes: number }): Reply {
+  return note(
+    [
+      `To link your Discord account to GitHub **@${login}**, post this comment on any issue or pull request of a repository where the Upkeep GitHub App is installed, signed in to GitHub as **@${login}**, within ${minutes} minutes:`,
+      '```',
+      `/link ${code}`,
+      '```',
+      `The code only works from @${login}, so nobody else can use it to claim your account or theirs. Once linked, your pledges show as @${login}.`,
+    ].join('\n'),
+  );
+}

@@ -1,12 +1,12 @@
 // Reads a repository's latest activity from the GitHub API with the App's installation token:
 // the last push, the newest release and the most recently updated issue or pull request.
-import type { Config } from '../../app/config.ts';
-import type { Logger } from '../../edge/logger.ts';
 import type { RepositoryActivitySource } from '../../core/ports/repositories.ts';
-import { createProbot, type GithubMountOptions } from './index.ts';
+import type { Logger } from '../../edge/logger.ts';
+import type { GithubSettings } from './deps.ts';
+import { createProbot, type GithubClientOptions } from './probot.ts';
 
-export function githubActivitySource(gh: NonNullable<Config['github']>, log: Logger, options: GithubMountOptions = {}): RepositoryActivitySource {
-  const probot = createProbot(gh, log, options);
+export function githubActivitySource(settings: GithubSettings, log: Logger, options: GithubClientOptions = {}): RepositoryActivitySource {
+  const probot = createProbot(settings, log, options);
   return {
     async latestActivity(repository, installationId) {
       const octokit = await probot.auth(installationId);

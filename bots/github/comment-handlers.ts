@@ -1,8 +1,7 @@
-// Registration point for extra issue-comment commands handled outside this adapter (e.g. the
-// Discord engineer's `/link <code>` in bots/github/link-command.ts). A module registers its
-// handler at import time with `registerCommentHandler`; the app asks every handler, in order,
-// before the wish commands. A handler returns true when the comment was its command.
-import type { Services } from '../../app/services.ts';
+// Issue-comment commands beside the wish commands (e.g. `/link <code>` in link-command.ts): the
+// app asks each handler of its list, in order, before the wish commands. A handler returns true
+// when the comment was its command.
+import type { Ports } from '../../core/ports/index.ts';
 import type { RepoId } from '../../core/wishlist.ts';
 
 export interface IssueComment {
@@ -19,20 +18,13 @@ export interface IssueComment {
   readonly deliveryId: string;
 }
 
+/** The ports the extra comment commands use. */
+export type CommentHandlerDeps = Pick<Ports, 'identityLinks' | 'clock' | 'hashToken' | 'inbound'>;
+
 export interface CommentTools {
-  readonly services: Services;
+  readonly deps: CommentHandlerDeps;
   /** Posts a reply on the issue. */
   reply(markdown: string): Promise<void>;
 }
 
 export type CommentHandler = (comment: IssueComment, tools: CommentTools) => Promise<boolean>;
-
-const handlers: CommentHandler[] = [];
-
-/** Adds a handler (idempotent for the same function). */
-export function registerCommentHandler(handler: CommentHandler): void {
-  if (!handlers.includes(handler)) handlers.push(handler);
-}
-
-/** The registered handlers, in registration order. */
-export const commentHandlers = (): readonly CommentHandler[] => handlers;

@@ -1,28 +1,25 @@
-// Mounts the GitHub App at POST /github/webhooks. Before Probot sees a delivery, this checks the
-// X-Hub-Signature-256 HMAC of the raw body (401), that it is JSON of the event's shape (400),
-// and that its X-GitHub-Delivery id is new (a redelivery is acknowledged with no second effect).
+// The GitHub App's share of the platform: POST /github/webhooks. Before Probot sees a delivery,
+// this checks the X-Hub-Signature-256 HMAC of the raw body (401), that it is JSON of the
+// event's shape (400), and that its X-GitHub-Delivery id is new (a redelivery is acknowledged
+// with no second effect).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createNodeMiddleware, Probot, ProbotOctokit } from 'probot';
-import type { Config } from '../../app/config.ts';
-import type { Logger } from '../../edge/logger.ts';
-import type { Mount } from '../../edge/contribution.ts';
-import type { Services } from '../../app/services.ts';
-import { forgetInbound, recordInbound } from '../../prisma/inbound-events.ts';
+import { createNodeMiddleware } from 'probot';
+import { receiveOnce } from '../../core/inbound.ts';
+import type { Contribution } from '../../edge/contribution.ts';
 import { HttpError, readBody, sendError, sendJson } from '../../edge/http.ts';
 import { upkeepGithubApp } from './app.ts';
+import type { GithubDeps } from './deps.ts';
+import { githubInbound } from './inbound-keys.ts';
 import { payloadProblems } from './payloads.ts';
-import { followWishChanges, insideWebhook } from './status-comment.ts';
+import { createProbot, type GithubClientOptions } from './probot.ts';
+
+export type { GithubDeps, GithubSettings } from './deps.ts';
+export type { GithubClientOptions } from './probot.ts';
 
 export const WEBHOOK_PATH = '/github/webhooks';
-type GithubConfig = NonNullable<Config['github']>;
 /** GitHub caps webhook payloads at 25 MB. */
 const MAX_BODY = 25 * 1024 * 1024;
-
-export interface GithubMountOptions {
-  /** Octokit retries and throttling (on by default; tests turn them off to fail fast). */
-  retries?: boolean;
-}
 
 /** `sha256=` + HMAC-SHA256 hex of the raw body, as GitHub signs deliveries. */
 export function signWebhook(secret: string, body: string | Buffer): string {
@@ -41,32 +38,14 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-/** A Probot instance for the configured App (webhooks, and installation tokens for API reads). */
-export function createProbot(gh: GithubConfig, log: Logger, options: GithubMountOptions = {}): Probot {
-  // A function default runs after Probot's own layer, which would otherwise replace `throttle`.
-  const Octokit =
-    options.retries === false
-      ? ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { ...(o.throttle as object), enabled: false } }))
-      : ProbotOctokit;
-  return new Probot({
-    appId: gh.appId,
-    privateKey: gh.privateKey,
-    secret: gh.webhookSecret,
-    baseUrl: gh.apiUrl.replace(/\/+$/, ''),
-    Octokit: Octokit as typeof ProbotOctokit,
-    // Probot bundles its own pino typings; the logger is a pino logger all the same.
-    log: log.child({ adapter: 'github' }) as never,
-  });
-}
+/** Probot answered 5xx: the delivery failed after its claim, which must be released. */
+class DeliveryFailed extends Error {}
 
-/** The GitHub App mount, or null when GITHUB_* is not configured. */
-export async function createGithubMount(services: Services, options: GithubMountOptions = {}): Promise<Mount | null> {
-  const gh = services.config.github;
-  if (!gh) return null;
-  const probot = createProbot(gh, services.log, options);
-  const middleware = await createNodeMiddleware(upkeepGithubApp(services), { probot, webhooksPath: WEBHOOK_PATH });
-  const prisma = services.db.prisma;
-  followWishChanges(services, probot);
+/** The GitHub App's webhook mount. */
+export async function githubContribution(deps: GithubDeps, options: GithubClientOptions = {}): Promise<Contribution> {
+  const { settings } = deps;
+  const probot = createProbot(settings, deps.log, options);
+  const middleware = await createNodeMiddleware(upkeepGithubApp(deps), { probot, webhooksPath: WEBHOOK_PATH });
 
   const listener = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') return sendError(res, 405, 'method_not_allowed', `Use POST on ${WEBHOOK_PATH}.`);
@@ -77,7 +56,7 @@ export async function createGithubMount(services: Services, options: GithubMount
       if (e instanceof HttpError) return sendError(res, e.status, e.code, e.message);
       throw e;
     }
-    if (!validSignature(gh.webhookSecret, raw, header(req, 'x-hub-signature-256'))) {
+    if (!validSignature(settings.webhookSecret, raw, header(req, 'x-hub-signature-256'))) {
       return sendError(res, 401, 'invalid_signature', 'The X-Hub-Signature-256 header does not match this delivery.');
     }
     const event = header(req, 'x-github-event');
@@ -91,20 +70,20 @@ export async function createGithubMount(services: Services, options: GithubMount
     }
     const problems = payloadProblems(event, payload);
     if (problems) return sendError(res, 400, 'invalid_payload', `This ${event} delivery is malformed: ${problems}.`);
-    if (!(await recordInbound(prisma, 'github', delivery, event))) {
-      return sendJson(res, 200, { ok: true, duplicate: true });
-    }
     // Probot reads a string body when one is set (the stream was consumed above).
     (req as IncomingMessage & { body?: string }).body = raw.toString('utf8');
     req.headers['content-type'] = 'application/json';
+    // Claimed first, so a concurrent redelivery is acknowledged at once; a failed handler
+    // (Probot answered 5xx) releases the claim, so GitHub's "Redeliver" retries it.
     try {
-      await insideWebhook.run(true, () => middleware(req, res));
+      const received = await receiveOnce(deps.inbound, githubInbound.delivery(delivery, event), 'claim-first', async () => {
+        await middleware(req, res);
+        if (res.statusCode >= 500) throw new DeliveryFailed(`the ${event} handler failed`);
+      });
+      if (received.duplicate) sendJson(res, 200, { ok: true, duplicate: true });
     } catch (e) {
-      await forgetInbound(prisma, 'github', delivery);
-      throw e;
+      if (!(e instanceof DeliveryFailed)) throw e;
     }
-    // A failed handler leaves the delivery unrecorded, so GitHub's "Redeliver" retries it.
-    if (res.statusCode >= 500) await forgetInbound(prisma, 'github', delivery);
   };
-  return { name: 'github', path: WEBHOOK_PATH, listener };
+  return { mounts: [{ name: 'github', path: WEBHOOK_PATH, listener }] };
 }

@@ -1,7 +1,10 @@
-// What the bot writes on GitHub: the wish's status comment and replies to commands.
-import type { DomainError } from '../../core/errors.ts';
-import { formatMoney, money } from '../../core/money.ts';
-import { wishProgress, type Wish, type WishStatus } from '../../core/wishlist.ts';
+// What the bot writes on GitHub: the wish's status comment, replies to commands and the
+// explanations opened as issues. GitHub syntax only: commands are issue comments (`/quote …`).
+import type { DomainError, DomainErrorCode, ErrorHint } from '../../core/errors.ts';
+import { formatMoney, money, type Money } from '../../core/money.ts';
+import type { OptInExplanation, OptInExplanationCode } from '../../core/opt-in/decision.ts';
+import { acceptsPledges, wishProgress, type Wish, type WishStatus } from '../../core/wishlist.ts';
+import { CONFIG_PATH, EXAMPLE } from './upkeep-config.ts';
 
 /** Hidden marker that identifies the bot's status comment. */
 export const STATUS_MARKER = '<!-- upkeep:wish-status -->';
@@ -29,6 +32,7 @@ const day = (d: Date): string => d.toISOString().slice(0, 10);
 export function statusCommentBody(wish: Wish, opts: { publicUrl: string; offline: boolean }): string {
   const p = wishProgress(wish);
   const m = (n: number) => formatMoney(money(n, wish.currency));
+  const open = acceptsPledges(wish);
   const lines = [STATUS_MARKER, `### Upkeep wish: ${STATUS_LABEL[wish.status]}`, ''];
   if (wish.quote) {
     lines.push(`**Quote:** ${m(wish.quote.amount)}, delivered ${wish.quote.delayDays} days after work starts (by @${wish.quote.by})`);
@@ -39,10 +43,10 @@ export function statusCommentBody(wish: Wish, opts: { publicUrl: string; offline
     if (p.pledged > 0) lines.push(`**Pledged so far:** ${m(p.pledged)}`);
   }
   lines.push(`**Pledgers:** ${p.pledgers}`);
-  if (wish.deadline && (wish.status === 'open' || wish.status === 'quoted')) lines.push(`**Deadline:** ${day(wish.deadline)} (unfunded pledges are refunded after it)`);
+  if (wish.deadline && open) lines.push(`**Deadline:** ${day(wish.deadline)} (unfunded pledges are refunded after it)`);
   if (wish.spec) lines.push('', `<details><summary>Technical spec (by @${wish.spec.author})</summary>`, '', wish.spec.text, '', '</details>');
   lines.push('');
-  if (wish.status === 'open' || wish.status === 'quoted') {
+  if (open) {
     lines.push(`**How to pledge:** comment \`/pledge <amount>\` here (e.g. \`/pledge 25\`), or from Slack/Discord with \`pledge ${wish.id} <amount>\`.`);
     if (opts.offline) lines.push('_Payments run in offline mode: pledges are recorded as commitments and settled by the platform operator._');
   }
@@ -51,28 +55,132 @@ export function statusCommentBody(wish: Wish, opts: { publicUrl: string; offline
   return lines.join('\n');
 }
 
+const NOT_UNDERSTOOD = '⚠️ Could not understand that';
+const NOT_ALLOWED = '🔒 Not allowed';
+const NOT_NOW = '⛔ Not possible now';
+const NOT_FOUND = '🔎 Not found';
+const PAYMENT = '💳 Payment problem';
+
+/** The lead of a refusal, by code: a new code fails the typecheck until it is given one. */
+export const ERROR_LEAD = {
+  invalid_command: NOT_UNDERSTOOD,
+  invalid_package: NOT_UNDERSTOOD,
+  invalid_amount: NOT_UNDERSTOOD,
+  wrong_currency: NOT_UNDERSTOOD,
+  invalid_period: NOT_UNDERSTOOD,
+  invalid_manifest: NOT_UNDERSTOOD,
+  invalid_delay: NOT_UNDERSTOOD,
+  invalid_input: NOT_UNDERSTOOD,
+  company_exists: NOT_NOW,
+  company_not_found: NOT_FOUND,
+  not_admin: NOT_ALLOWED,
+  not_member: NOT_ALLOWED,
+  unauthorized: NOT_ALLOWED,
+  not_found: NOT_FOUND,
+  allocation_points_total: NOT_UNDERSTOOD,
+  allocation_too_few_packages: NOT_UNDERSTOOD,
+  allocation_points_over_max: NOT_UNDERSTOOD,
+  allocation_not_dependency: NOT_UNDERSTOOD,
+  allocation_owned_package: NOT_UNDERSTOOD,
+  allocation_invalid_points: NOT_UNDERSTOOD,
+  allocation_duplicate_package: NOT_UNDERSTOOD,
+  budget_not_set: NOT_NOW,
+  period_closed: NOT_NOW,
+  period_not_closed: NOT_NOW,
+  period_in_future: NOT_NOW,
+  invalid_optin: NOT_NOW,
+  wish_not_found: '🔎 No wish here yet',
+  wish_exists: NOT_NOW,
+  wish_transition: NOT_NOW,
+  not_maintainer: NOT_ALLOWED,
+  quote_missing: NOT_UNDERSTOOD,
+  link_expired: NOT_UNDERSTOOD,
+  identity_mismatch: NOT_ALLOWED,
+  payment_failed: PAYMENT,
+  payments_offline: PAYMENT,
+  conflict: NOT_NOW,
+} as const satisfies Record<DomainErrorCode, string>;
+
+/**
+ * A hint in GitHub's syntax: an issue command as the comment to write. A company command
+ * (budgets, allocations) is not run from GitHub, and another platform's syntax is not shown
+ * here, so it is left out.
+ */
+export function renderHint(hint: ErrorHint | null): string | null {
+  if (!hint || hint.surface !== 'issue') return null;
+  const usage = `Write \`/${hint.command}\` in a comment`;
+  return hint.example ? `${usage}, e.g. \`/${hint.example}\`.` : `${usage}.`;
+}
+
 /** A reply to a refused command: says what is wrong and how to fix it. */
 export function errorReply(author: string, e: DomainError): string {
-  let lead: string;
-  switch (e.code) {
-    case 'not_maintainer':
-      lead = '🔒 Not allowed';
-      break;
-    case 'wish_not_found':
-      lead = '🔎 No wish here yet';
-      break;
-    case 'wish_transition':
-    case 'wish_exists':
-    case 'invalid_optin':
-    case 'conflict':
-      lead = '⛔ Not possible now';
-      break;
-    case 'payment_failed':
-    case 'payments_offline':
-      lead = '💳 Payment problem';
-      break;
-    default:
-      lead = '⚠️ Could not understand that';
-  }
-  return `@${author} ${lead}: ${e.userMessage}`;
+  const hint = renderHint(e.hint);
+  return `@${author} ${ERROR_LEAD[e.code]}: ${e.userMessage}${hint ? ` ${hint}` : ''}`;
+}
+
+const offlineNote = (offline: boolean): string => (offline ? ' (offline mode: the platform operator settles it)' : '');
+
+/** The reply to `/wish <amount>`: the commitment recorded, with where to pay it. */
+export function commitmentReply(author: string, amount: Money, r: { checkoutUrl: string | null; offline: boolean }): string {
+  const a = formatMoney(amount);
+  return r.checkoutUrl ? `@${author} your commitment of ${a} is recorded. Pay it here: ${r.checkoutUrl}` : `@${author} your commitment of ${a} is recorded${offlineNote(r.offline)}.`;
+}
+
+/** The reply to `/pledge <amount>`: thanks, with where to pay it. */
+export function pledgeReply(author: string, amount: Money, r: { checkoutUrl: string | null; offline: boolean }): string {
+  const a = formatMoney(amount);
+  return r.checkoutUrl
+    ? `@${author} thank you! Your pledge of ${a} is recorded. Pay it here: ${r.checkoutUrl}`
+    : `@${author} thank you! Your pledge of ${a} is recorded${offlineNote(r.offline)}.`;
+}
+
+/** Said on the issue when a merged PR closing it could not deliver its wish. */
+export function mergedButNotDelivered(pr: number, e: DomainError): string {
+  return `#${pr} was merged, but the wish could not be marked delivered: ${e.userMessage}`;
+}
+
+/** An explanation opened as an issue in the repository: its title and Markdown body. */
+export interface RepositoryIssue {
+  title: string;
+  body: string;
+}
+
+const EXPLANATION = {
+  invalid_file: (x: Extract<OptInExplanation, { code: 'invalid_file' }>, ctx: { defaultBranch: string }) => ({
+    title: `Upkeep: ${CONFIG_PATH} is invalid`,
+    body: [
+      `Upkeep could not read \`${CONFIG_PATH}\` on \`${ctx.defaultBranch}\`, so this repository is **not** opted in (no money is routed to its maintainers until it is fixed):`,
+      '',
+      ...x.problems.map((p) => `- ${p}`),
+      '',
+      'A valid file looks like:',
+      '```yaml',
+      EXAMPLE,
+      '```',
+      'Push the fix to the default branch; Upkeep reads the file again on every push that changes it.',
+    ].join('\n'),
+  }),
+  no_licence: (x: Extract<OptInExplanation, { code: 'no_licence' }>) => ({
+    title: 'Upkeep: an open-source licence is needed to opt in',
+    body: [
+      `This repository has a valid \`${CONFIG_PATH}\`, but GitHub detects no open-source licence for it${x.reported ? ` (it reports \`${x.reported}\`)` : ''}.`,
+      'Only repositories with an open-source licence can receive money through Upkeep.',
+      'Add a LICENSE file (e.g. MIT or Apache-2.0) to the default branch; Upkeep checks again on the next push that changes the config file.',
+    ].join('\n'),
+  }),
+  packages_claimed: (x: Extract<OptInExplanation, { code: 'packages_claimed' }>) => ({
+    title: 'Upkeep: some packages are claimed by another repository',
+    body: [
+      'This repository is opted in, but these packages stay with the repository that claimed them first (one repository per package):',
+      '',
+      ...x.conflicts.map((c) => `- \`${c.package}\` → ${c.repository}`),
+      '',
+      'If this is wrong, ask the other repository to remove them from its config, or contact the platform operator.',
+    ].join('\n'),
+  }),
+} satisfies { [C in OptInExplanationCode]: (x: Extract<OptInExplanation, { code: C }>, ctx: { defaultBranch: string }) => RepositoryIssue };
+
+/** The issue that tells a repository's maintainers about its opt-in. */
+export function explanationIssue(x: OptInExplanation, ctx: { defaultBranch: string }): RepositoryIssue {
+  return (EXPLANATION[x.code] as (x: OptInExplanation, ctx: { defaultBranch: string }) => RepositoryIssue)(x, ctx);
 }

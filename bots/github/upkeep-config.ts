@@ -1,53 +1,40 @@
-// `.github/upkeep.yml`: a repository's opt-in (packages, maintainers' shares, accepted terms).
-// Parsed with `yaml`, checked with zod and the core's package grammar; every problem is
-// reported at once, in words a maintainer can act on.
+// `.github/upkeep.yml`: read as YAML and checked for shape here (parsing is the adapter's job);
+// what the content must satisfy is the core's opt-in rules (core/opt-in/rules.ts). Every
+// problem is reported at once, in words a maintainer can act on.
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { parsePackageId, type PackageId } from '../../core/packages.ts';
+import { TERMS_VERSION, type OptInConfig, type OptInFile } from '../../core/opt-in/file.ts';
+import { validateOptInFile } from '../../core/opt-in/rules.ts';
 
 export const CONFIG_PATH = '.github/upkeep.yml';
-/** The platform rules version maintainers accept with `accept_terms`. */
-export const TERMS_VERSION = 1;
 
-export interface UpkeepConfig {
-  packages: PackageId[];
-  maintainers: { login: string; share: number }[];
-  termsVersion: number;
-  description: string | null;
-  needs: string | null;
-  contact: string | null;
-}
+export type UpkeepConfig = OptInConfig;
 
-const LOGIN = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,38}$/i;
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).optional().nullable();
 
 const Schema = z.object({
-  packages: z.array(z.string({ error: 'each package must be text like npm:react' })).min(1, 'list at least one package, e.g. [npm:react]'),
-  maintainers: z.record(z.string(), z.number({ error: 'each share must be a whole number of percent' }).int('each share must be a whole number of percent')),
+  packages: z.array(z.string({ error: 'each package must be text like npm:react' })),
+  maintainers: z.record(z.string(), z.number({ error: 'each share must be a whole number of percent' })),
   accept_terms: z.number({ error: `must be ${TERMS_VERSION}` }),
   description: text(500),
   needs: text(1000),
   contact: text(300),
 });
 
-const EXAMPLE = [
-  'packages: [npm:your-package]',
-  'maintainers:',
-  '  alice: 60',
-  '  bob: 40',
-  `accept_terms: ${TERMS_VERSION}`,
-].join('\n');
+/** What a valid file looks like, shown beside the problems. */
+export const EXAMPLE = ['packages: [npm:your-package]', 'maintainers:', '  alice: 60', '  bob: 40', `accept_terms: ${TERMS_VERSION}`].join('\n');
 
-/** Parses the file's text; `problems` lists everything wrong (empty when valid). */
-export function parseUpkeepConfig(source: string): { ok: true; config: UpkeepConfig } | { ok: false; problems: string[]; example: string } {
-  const fail = (problems: string[]) => ({ ok: false as const, problems, example: EXAMPLE });
+/** Reads the file's text as an opt-in file: its fields, or why it cannot be read as one. */
+export function readUpkeepFile(source: string): { ok: true; file: OptInFile } | { ok: false; problems: string[] } {
   let raw: unknown;
   try {
     raw = parseYaml(source, { maxAliasCount: 10 });
   } catch (e) {
-    return fail([`The file is not valid YAML: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`]);
+    return { ok: false, problems: [`The file is not valid YAML: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`] };
   }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail(['The file must be a YAML mapping with `packages`, `maintainers` and `accept_terms`.']);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, problems: ['The file must be a YAML mapping with `packages`, `maintainers` and `accept_terms`.'] };
+  }
   const parsed = Schema.safeParse(raw);
   if (!parsed.success) {
     const present = (path: readonly PropertyKey[]): boolean => {
@@ -58,51 +45,26 @@ export function parseUpkeepConfig(source: string): { ok: true; config: UpkeepCon
       }
       return cur !== undefined && cur !== null;
     };
-    return fail(parsed.error.issues.map((i) => `\`${i.path.join('.') || '(file)'}\`: ${present(i.path) ? i.message : 'is missing'}`));
+    return { ok: false, problems: parsed.error.issues.map((i) => `\`${i.path.join('.') || '(file)'}\`: ${present(i.path) ? i.message : 'is missing'}`) };
   }
   const c = parsed.data;
-  const problems: string[] = [];
-  const packages: PackageId[] = [];
-  for (const p of c.packages) {
-    const r = parsePackageId(p);
-    if (r.ok) {
-      if (!packages.includes(r.value)) packages.push(r.value);
-    } else problems.push(`\`packages\`: ${r.error.userMessage}`);
-  }
-  const maintainers: { login: string; share: number }[] = [];
-  const entries = Object.entries(c.maintainers);
-  if (entries.length === 0) problems.push('`maintainers`: list at least one GitHub login with its share, e.g. `alice: 100`.');
-  for (const [login, share] of entries) {
-    const l = login.replace(/^@/, '').toLowerCase();
-    if (!LOGIN.test(l)) problems.push(`\`maintainers\`: "${login}" is not a GitHub login.`);
-    else if (maintainers.some((m) => m.login === l)) problems.push(`\`maintainers\`: ${l} is listed twice.`);
-    if (share < 1 || share > 100) problems.push(`\`maintainers\`: ${login} has a share of ${share}; each share is between 1 and 100.`);
-    maintainers.push({ login: l, share });
-  }
-  const sum = entries.reduce((s, [, v]) => s + v, 0);
-  if (entries.length > 0 && sum !== 100) problems.push(`\`maintainers\`: the shares sum to ${sum}; they must sum to exactly 100.`);
-  if (c.accept_terms !== TERMS_VERSION) {
-    problems.push(`\`accept_terms\`: write \`accept_terms: ${TERMS_VERSION}\` to accept the current platform rules (version ${TERMS_VERSION}).`);
-  }
-  if (problems.length > 0) return fail(problems);
   return {
     ok: true,
-    config: {
-      packages,
-      maintainers,
-      termsVersion: c.accept_terms,
-      description: c.description || null,
-      needs: c.needs || null,
-      contact: c.contact || null,
+    file: {
+      packages: c.packages,
+      maintainers: Object.entries(c.maintainers),
+      acceptTerms: c.accept_terms,
+      description: c.description ?? null,
+      needs: c.needs ?? null,
+      contact: c.contact ?? null,
     },
   };
 }
 
-/** SPDX ids GitHub reports when it found no licence or could not name it. */
-const NOT_A_LICENCE = new Set(['NOASSERTION', 'NONE', 'OTHER']);
-
-/** The licence GitHub detected, when it is an open-source one it could name; null otherwise. */
-export function openSourceLicence(spdxId: string | null | undefined): string | null {
-  if (!spdxId || NOT_A_LICENCE.has(spdxId.toUpperCase())) return null;
-  return spdxId;
+/** Reads the file and applies the core's rules; `problems` lists everything wrong. */
+export function parseUpkeepConfig(source: string): { ok: true; config: UpkeepConfig } | { ok: false; problems: string[]; example: string } {
+  const read = readUpkeepFile(source);
+  if (!read.ok) return { ok: false, problems: read.problems, example: EXAMPLE };
+  const valid = validateOptInFile(read.file);
+  return valid.ok ? { ok: true, config: valid.value } : { ok: false, problems: valid.error, example: EXAMPLE };
 }

@@ -1,14 +1,14 @@
 // The Slack adapter's contribution to the platform: POST /slack/events (and /slack/install,
-// /slack/oauth_redirect in OAuth mode) plus the signed CSV download route; nothing when Slack is
-// not configured.
-import type { Platform } from '../../app/platform.ts';
-import type { Services } from '../../app/services.ts';
-import { createSlackAdapter, type SlackAdapter } from './app.ts';
+// /slack/oauth_redirect in OAuth mode) plus the signed CSV download route. The composition root
+// calls it only when Slack is configured.
+import type { Contribution } from '../../edge/contribution.ts';
+import { createSlackAdapter, type SlackAdapterOptions } from './adapter.ts';
+import type { SlackDeps } from './deps.ts';
 
-export function attachSlack(platform: Pick<Platform, 'mounts' | 'routes'>, services: Services): SlackAdapter | null {
-  if (!services.config.slack) return null;
-  const adapter = createSlackAdapter({ services, slack: services.config.slack });
-  platform.mounts.push(...adapter.mounts);
-  platform.routes.push(...adapter.routes);
-  return adapter;
+export type { SlackDeps, SlackInstallations, SlackSettings } from './deps.ts';
+export { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from './adapter.ts';
+
+export function slackContribution(deps: SlackDeps, options: SlackAdapterOptions = {}): Contribution {
+  const { mounts, routes } = createSlackAdapter(deps, options);
+  return { mounts, routes };
 }

@@ -17,6 +17,7 @@ const TITLE: Record<Notice['kind'], string> = {
   wish_requoted: ':memo: Wish re-quoted',
   wish_expired: ':hourglass: Wish expired',
   wish_cancelled: ':x: Wish cancelled',
+  wish_status: ':bell: Wish updated',
   month_end_summary: ':calendar: Month-end summary',
 };
 

@@ -1,15 +1,14 @@
-// Block Kit rendering of what the company use-cases return, and of their refusals.
+// Block Kit rendering of what the company use-cases return (refusals: errors.ts).
 // Pure functions: no Bolt client, no database. Every message is ephemeral unless said otherwise.
 import type { types } from '@slack/bolt';
 type KnownBlock = types.KnownBlock;
 import { helpText, type HelpTopic } from '../../core/commands.ts';
-import type { DomainError } from '../../core/errors.ts';
 import { formatMoney, money, type Money } from '../../core/money.ts';
 import type { PackageWarning } from '../../core/package-warnings.ts';
 import type { CompanyStatus } from '../../core/use-cases/get-status.ts';
 import type { HistoryEntry } from '../../core/use-cases/get-history.ts';
 import type { Receipt } from '../../core/use-cases/get-receipt.ts';
-import type { AllocatedLine, AllocationViolation } from '../../core/use-cases/set-allocation.ts';
+import type { AllocatedLine } from '../../core/use-cases/set-allocation.ts';
 import type { DependencyView } from '../../core/use-cases/list-dependencies.ts';
 import type { PackageView } from '../../core/use-cases/views.ts';
 import { wishProgress, type Wish } from '../../core/wishlist.ts';
@@ -21,6 +20,9 @@ export interface SlackReply {
   blocks?: KnownBlock[];
   replace_original?: boolean;
 }
+
+/** How users invoke a company command in Slack. */
+export const SLASH_PREFIX = '/upkeep ';
 
 /** Slack allows 50 blocks per message and 3,000 characters per section text. */
 const MAX_BLOCKS = 48;
@@ -58,6 +60,9 @@ export function reply(text: string, blocks?: KnownBlock[]): SlackReply {
   return { response_type: 'ephemeral', text: text.slice(0, 3000), ...(blocks ? { blocks: blocks.slice(0, MAX_BLOCKS) } : {}) };
 }
 
+/** `1 pledger`, `3 pledgers`. */
+export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+
 const fmt = (m: Money | null): string => (m ? formatMoney(m) : '—');
 
 const WARNING_TEXT: Record<PackageWarning, string> = {
@@ -78,66 +83,10 @@ export function bar(value: number, max: number, width = 17): string {
 }
 
 // ---------------------------------------------------------------------------------------
-// Errors
-
-/** Short title per kind of refusal; the use-case's userMessage says what to fix. */
-function errorTitle(e: DomainError): string {
-  switch (e.code) {
-    case 'not_admin':
-    case 'not_member':
-    case 'unauthorized':
-    case 'not_maintainer':
-      return ':lock: Not allowed';
-    case 'company_not_found':
-      return ':wave: No company yet';
-    case 'company_exists':
-      return ':information_source: Already set up';
-    case 'allocation_points_total':
-    case 'allocation_too_few_packages':
-    case 'allocation_points_over_max':
-    case 'allocation_not_dependency':
-    case 'allocation_owned_package':
-    case 'allocation_invalid_points':
-    case 'allocation_duplicate_package':
-      return ':warning: Allocation refused';
-    case 'budget_not_set':
-      return ':warning: No budget yet';
-    case 'period_closed':
-    case 'period_not_closed':
-    case 'period_in_future':
-      return ':calendar: Not available for that month';
-    case 'wish_not_found':
-    case 'not_found':
-      return ':mag: Not found';
-    case 'payment_failed':
-    case 'payments_offline':
-      return ':credit_card: Payment';
-    default:
-      return ':warning: Could not do that';
-  }
-}
-
-/** The ephemeral reply to a refusal: every violation of an allocation, or the use-case's message. */
-export function renderError(e: DomainError): SlackReply {
-  const violations = Array.isArray(e.details.violations) ? (e.details.violations as AllocationViolation[]) : null;
-  const lines = violations && violations.length > 1 ? violations.map((v) => `• ${esc(v.userMessage)}`) : [esc(e.userMessage)];
-  const title = errorTitle(e);
-  return reply(`${title.replace(/^:[a-z_]+: /, '')}: ${violations && violations.length > 1 ? violations.map((v) => v.userMessage).join(' ') : e.userMessage}`, [
-    section(`*${title}*\n${lines.join('\n')}`),
-    context('Type `/upkeep help` for every command.'),
-  ]);
-}
-
-/** Something unexpected failed: no details reach the user. */
-export function renderInternalError(): SlackReply {
-  return reply('Something went wrong on our side; it has been logged. Please try again in a minute.');
-}
-
-// ---------------------------------------------------------------------------------------
 // Results
 
 export function renderHelp(topic: HelpTopic | null): SlackReply {
-  const text = helpText(topic, { prefix: '/upkeep ' });
+  const text = helpText(topic, { prefix: SLASH_PREFIX });
   return reply(text, listBlocks(text.split('\n')));
 }
 
@@ -231,7 +180,7 @@ export function renderWishes(repo: string, wishes: readonly Wish[]): SlackReply 
   const lines = wishes.map((w) => {
     const p = wishProgress(w);
     const quote = w.quote ? `${p.percent}% of ${formatMoney(money(w.quote.amount, w.quote.currency))} (${w.quote.delayDays} days)` : 'not quoted yet';
-    return `• <https://github.com/${esc(w.id.replace('#', '/issues/'))}|${esc(w.id)}> *${esc(w.title)}* — ${w.status.replace('_', ' ')} · ${quote} · ${p.pledgers} pledgers`;
+    return `• <https://github.com/${esc(w.id.replace('#', '/issues/'))}|${esc(w.id)}> *${esc(w.title)}* — ${w.status.replace('_', ' ')} · ${quote} · ${plural(p.pledgers, 'pledger')}`;
   });
   return reply(`${wishes.length} wishes in ${repo}.`, [section(`*Wishes of ${esc(repo)}*`), ...listBlocks(lines), context('Pledge with `/upkeep pledge owner/repo#n <amount>`.')]);
 }

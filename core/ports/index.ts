@@ -7,12 +7,13 @@ import type { FundingStats } from './funding-stats.ts';
 import type { IdentityLinkStore } from './identity-links.ts';
 import type { InboundLog } from './inbound.ts';
 import type { LedgerStore } from './ledger.ts';
-import type { NotificationOutbox } from './notifications.ts';
+import type { NotificationLog, NotificationOutbox } from './notifications.ts';
 import type { PackageDirectory } from './packages.ts';
 import type { PaymentProvider, PaymentStore } from './payments.ts';
 import type { RepositoryActivitySource, RepositoryStore } from './repositories.ts';
 import type { SubscriptionStore } from './subscriptions.ts';
 import type { WishStore } from './wishes.ts';
+import type { WishSearch } from './wish-search.ts';
 
 export interface Ports {
   clock: Clock;
@@ -26,12 +27,16 @@ export interface Ports {
   subscriptions: SubscriptionStore;
   /** Wishes (GitHub issues crowdfunded by pledges). */
   wishes: WishStore;
+  /** Wishes and repositories matching typed text (chat autocomplete). */
+  wishSearch: WishSearch;
   /** Repositories' opt-ins, maintainers and activity. */
   repositories: RepositoryStore;
   /** Reads repositories' latest activity from GitHub (null when the GitHub App is not configured). */
   activity: RepositoryActivitySource | null;
   /** Notices: rows delivered by the worker, whatever process recorded them. */
   outbox: NotificationOutbox;
+  /** The outbox's recorded deliveries, for the worker (the same rows `outbox` writes). */
+  notifications: NotificationLog;
   /** Stripe, or the offline gateway (commitments settled by an operator): never null. */
   gateway: PaymentProvider;
   /** Payment attempts, saved payment methods and payout accounts. */

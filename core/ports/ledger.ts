@@ -31,4 +31,6 @@ export interface LedgerStore {
   /** Transactions touching any of the company's accounts (optionally in one period). */
   companyTransactions(companyId: string, period?: Period): Promise<LedgerTransaction[]>;
   closedPeriods(): Promise<PeriodState[]>;
+  /** The latest `limit` periods that began closing (closing or closed), newest first. */
+  recentPeriods(limit: number): Promise<PeriodState[]>;
 }

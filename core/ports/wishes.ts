@@ -20,12 +20,9 @@ export interface WishStore {
   listByRepository(repo: RepoId): Promise<Wish[]>;
   /** Ids of quoted wishes whose deadline is at or before `now` (candidates to expire). */
   expiring(now: Date): Promise<WishId[]>;
+  /** Cancelled or expired wishes that still hold a pledge not refunded (refunds left to make). */
+  owingRefunds(): Promise<WishId[]>;
   /** The bot's status comment on the wish's issue, when one was posted. */
   statusCommentId(id: WishId): Promise<number | null>;
   setStatusCommentId(id: WishId, commentId: number | null): Promise<void>;
-  /**
-   * Calls `listener` after every committed creation or change (in this process), e.g. so the
-   * GitHub status comment follows pledges made from Slack, Discord or Stripe. Returns an unsubscribe.
-   */
-  onChange?(listener: (change: WishChange) => void): () => void;
 }

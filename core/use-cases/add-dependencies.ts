@@ -1,3 +1,4 @@
+import { hintFor } from '../commands.ts';
 import type { PackageId } from '../packages.ts';
 import type { Actor, Company, CompanyStore } from '../ports/companies.ts';
 import { requireAdmin } from './require-company.ts';
@@ -15,7 +16,7 @@ export async function addDependencies({
   packages: readonly string[];
 }): Promise<{ company: Company; added: PackageId[]; alreadyDeclared: PackageId[]; total: number }> {
   const company = await requireAdmin({ companies, actor });
-  const ids = requirePackages(packages, '`/upkeep deps add npm:react pypi:requests`');
+  const ids = requirePackages(packages, hintFor('deps'));
   const added = await companies.addDependencies(company.id, ids);
   const fresh = new Set(added);
   const total = (await companies.dependencies(company.id)).length;

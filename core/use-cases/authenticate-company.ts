@@ -1,3 +1,4 @@
+import { hintFor } from '../commands.ts';
 import { DomainError } from '../errors.ts';
 import type { Company, CompanyStore } from '../ports/companies.ts';
 import { TOKEN_PATTERN, type TokenHash } from './issue-token.ts';
@@ -22,8 +23,9 @@ export async function authenticateCompany({
   if (!company) {
     throw new DomainError(
       'unauthorized',
-      'Missing or invalid company token; send `Authorization: Bearer <token>` with a token from `/upkeep token` (issuing a new one revokes the old).',
+      'Missing or invalid company token; send `Authorization: Bearer <token>` with a company API token (a company admin issues one; issuing a new one revokes the old).',
       {},
+      hintFor('token'),
     );
   }
   return { company };

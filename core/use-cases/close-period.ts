@@ -1,7 +1,8 @@
-import { DomainError } from '../errors.ts';
+import { closability, type Closability } from '../closability.ts';
+import { unwrap, type Result } from '../errors.ts';
 import { monthEndNotices } from '../month-end-notices.ts';
 import { planPeriodClose, summarisePlan, type PlanSummary } from '../month-end.ts';
-import { comparePeriods, periodOf, type Period } from '../period.ts';
+import type { Period } from '../period.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { LedgerStore } from '../ports/ledger.ts';
 import type { NotificationOutbox } from '../ports/notifications.ts';
@@ -60,17 +61,8 @@ export async function closePeriod({
   announce?: { outbox: NotificationOutbox; currency: string };
 }): Promise<CloseReport> {
   const now = clock.now();
-  if (comparePeriods(period, periodOf(now)) > 0) {
-    throw new DomainError('period_in_future', `${period} has not started yet; the latest period that can be closed is ${periodOf(now)}.`, { period });
-  }
-  const existing = await ledger.period(period);
-  if (existing?.status === 'closed') {
+  if (unwrap(await closabilityOf(ledger, now, period)) === 'closed') {
     return { period, closedNow: false, companies: 0, planned: 0, written: 0, summary: null, unfunded: [] };
-  }
-  // Escrow lots carry from one close to the next, so months close in order.
-  const later = (await ledger.closedPeriods()).filter((p) => comparePeriods(p.period, period) > 0);
-  if (!existing && later.length > 0) {
-    throw new DomainError('period_closed', `${period} can no longer be closed: ${later[later.length - 1]!.period} is already closed, and months close in order.`, { period });
   }
   await ledger.beginClose(period, now);
   let snapshot = await ledger.snapshot(period);
@@ -105,4 +97,18 @@ export async function closePeriod({
     summary: summarisePlan(plan),
     unfunded,
   };
+}
+
+async function closabilityOf(ledger: Pick<LedgerStore, 'period' | 'closedPeriods'>, now: Date, period: Period): Promise<Result<Closability>> {
+  const [existing, closed] = await Promise.all([ledger.period(period), ledger.closedPeriods()]);
+  return closability(period, { now, existing, closedPeriods: closed.map((p) => p.period) });
+}
+
+/**
+ * Refuses, before anything is enqueued, a close that `closePeriod` would refuse (the CLI's
+ * `close`, the admin route): the same rule, so the two never disagree. Returns whether the
+ * close is new, resumes one that began, or has nothing left to do (`closed`).
+ */
+export async function refuseUnclosable({ ledger, clock }: { ledger: Pick<LedgerStore, 'period' | 'closedPeriods'>; clock: Clock }, period: Period): Promise<Closability> {
+  return unwrap(await closabilityOf(ledger, clock.now(), period));
 }

@@ -1,3 +1,4 @@
+import { hintFor } from '../commands.ts';
 import { DomainError } from '../errors.ts';
 import type { PackageId } from '../packages.ts';
 import type { Actor, Company, CompanyStore } from '../ports/companies.ts';
@@ -21,7 +22,7 @@ export async function declareOwned({
   remove?: boolean;
 }): Promise<{ company: Company; removed: boolean; changed: PackageId[]; unchanged: PackageId[]; owned: PackageId[] }> {
   const company = await requireAdmin({ companies, actor });
-  const ids = requirePackages(packages, remove ? '`/upkeep own remove npm:our-sdk`' : '`/upkeep own npm:our-sdk`');
+  const ids = requirePackages(packages, hintFor('own'));
   let changed: Set<PackageId>;
   if (remove) {
     changed = new Set(await companies.removeOwned(company.id, ids));
@@ -31,8 +32,9 @@ export async function declareOwned({
     if (funded.length > 0) {
       throw new DomainError(
         'invalid_input',
-        `${listText(funded)} ${funded.length === 1 ? 'has' : 'have'} points in your standing allocation, and a company cannot fund its own packages; re-allocate without ${funded.length === 1 ? 'it' : 'them'} first (\`/upkeep allocate\`), then declare ${funded.length === 1 ? 'it' : 'them'} as your own.`,
+        `${listText(funded)} ${funded.length === 1 ? 'has' : 'have'} points in your standing allocation, and a company cannot fund its own packages; re-allocate without ${funded.length === 1 ? 'it' : 'them'} first, then declare ${funded.length === 1 ? 'it' : 'them'} as your own.`,
         { packages: funded },
+        hintFor('allocate'),
       );
     }
     changed = new Set(await companies.addOwned(company.id, ids));

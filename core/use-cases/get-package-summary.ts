@@ -1,7 +1,7 @@
 import { splitBudget } from '../allocation.ts';
 import type { Money } from '../money.ts';
 import type { PackageId } from '../packages.ts';
-import { isActive, packageWarnings } from '../package-warnings.ts';
+import { isActive, packageWarnings, type PackageWarning } from '../package-warnings.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { FundingStats } from '../ports/funding-stats.ts';
 import type { PackageDirectory } from '../ports/packages.ts';
@@ -42,7 +42,7 @@ export async function getPackageSummary({
     lastActivityAt: profile?.lastActivityAt?.toISOString() ?? null,
     description: profile?.description ?? null,
     needs: profile?.needs ?? null,
-    warnings: profile ? packageWarnings(profile, now) : ['inactive', 'no_maintainer'],
+    warnings: profile ? packageWarnings(profile, now) : (['inactive', 'no_maintainer'] satisfies PackageWarning[]),
     lastPeriod: last ? { period: last.period, total: money(last.total), fundingCompanies: last.companies } : null,
   };
 }

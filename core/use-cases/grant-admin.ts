@@ -1,3 +1,4 @@
+import { hintFor } from '../commands.ts';
 import { DomainError } from '../errors.ts';
 import type { Actor, Company, CompanyStore } from '../ports/companies.ts';
 import { requireAdmin } from './require-company.ts';
@@ -18,7 +19,7 @@ export async function grantAdmin({
 }): Promise<{ company: Company; userRef: string; alreadyAdmin: boolean }> {
   const company = await requireAdmin({ companies, actor });
   if (typeof userRef !== 'string' || !USER_REF.test(userRef)) {
-    throw new DomainError('invalid_input', 'Name the user to make admin by mentioning them, e.g. `/upkeep admin grant @dana`.', { input: userRef });
+    throw new DomainError('invalid_input', 'Name the user to make admin by mentioning them.', { input: userRef }, hintFor('admin'));
   }
   const alreadyAdmin = (await companies.roleOf(company.id, userRef)) === 'admin';
   if (!alreadyAdmin) await companies.setRole(company.id, userRef, 'admin');

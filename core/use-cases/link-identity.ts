@@ -98,12 +98,12 @@ export async function confirmIdentityLink({
 }): Promise<{ userRef: string; githubLogin: string }> {
   const normal = normaliseLinkCode(code);
   if (!normal) {
-    throw new DomainError('invalid_input', 'That is not a link code; codes look like ABCD-EFGH-JKMN-PQRS. Run `/link github <your login>` in Discord to get one.', {});
+    throw new DomainError('invalid_input', 'That is not a link code; codes look like ABCD-EFGH-JKMN-PQRS. Get one by linking your GitHub account from Discord.', {});
   }
   const codeHash = await hash(normal);
   const link: IdentityLink | null = await links.findByCodeHash(codeHash);
   if (!link || !link.pendingLogin) {
-    throw new DomainError('not_found', 'This link code is unknown or was already used. Run `/link github <your login>` in Discord for a new one.', {});
+    throw new DomainError('not_found', 'This link code is unknown or was already used. Link your GitHub account from Discord again for a new one.', {});
   }
   const login = commenter.trim().toLowerCase();
   if (login !== link.pendingLogin) {
@@ -115,13 +115,13 @@ export async function confirmIdentityLink({
   }
   const now = clock.now();
   if (!link.expiresAt || link.expiresAt.getTime() <= now.getTime()) {
-    throw new DomainError('link_expired', `This link code expired (codes work for ${LINK_CODE_MINUTES} minutes). Run \`/link github ${login}\` in Discord for a new one.`, {
+    throw new DomainError('link_expired', `This link code expired (codes work for ${LINK_CODE_MINUTES} minutes). Link your GitHub account (${login}) from Discord again for a new one.`, {
       expiredAt: link.expiresAt?.toISOString() ?? null,
     });
   }
   const confirmed = await links.confirm({ userRef: link.userRef, codeHash, githubLogin: login, at: now });
   if (!confirmed) {
-    throw new DomainError('not_found', 'This link code was already used. Run `/link github <your login>` in Discord for a new one.', {});
+    throw new DomainError('not_found', 'This link code was already used. Link your GitHub account from Discord again for a new one.', {});
   }
   return { userRef: link.userRef, githubLogin: login };
 }

@@ -1,3 +1,4 @@
+import { hintFor } from '../commands.ts';
 import { DomainError } from '../errors.ts';
 import type { PackageId } from '../packages.ts';
 import type { Actor, Company, CompanyStore } from '../ports/companies.ts';
@@ -18,15 +19,16 @@ export async function removeDependencies({
   packages: readonly string[];
 }): Promise<{ company: Company; removed: PackageId[]; notDeclared: PackageId[] }> {
   const company = await requireAdmin({ companies, actor });
-  const ids = requirePackages(packages, '`/upkeep deps remove npm:left-pad`');
+  const ids = requirePackages(packages, hintFor('deps'));
   const allocated = new Set((await companies.standingAllocation(company.id))?.lines.map((l) => l.package) ?? []);
   const blocked = ids.filter((p) => allocated.has(p));
   if (blocked.length > 0) {
     const these = blocked.length === 1 ? 'it' : 'them';
     throw new DomainError(
       'invalid_input',
-      `${listText(blocked)} ${blocked.length === 1 ? 'is' : 'are'} in your standing allocation; re-allocate without ${these} first (\`/upkeep allocate\`), then remove ${these}.`,
+      `${listText(blocked)} ${blocked.length === 1 ? 'is' : 'are'} in your standing allocation; re-allocate without ${these} first, then remove ${these}.`,
       { packages: blocked },
+      hintFor('allocate'),
     );
   }
   const removed = new Set(await companies.removeDependencies(company.id, ids));

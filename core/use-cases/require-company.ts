@@ -1,3 +1,4 @@
+import { hintFor } from '../commands.ts';
 import { DomainError } from '../errors.ts';
 import type { Actor, Company, CompanyStore } from '../ports/companies.ts';
 
@@ -5,9 +6,7 @@ import type { Actor, Company, CompanyStore } from '../ports/companies.ts';
 export async function requireCompany({ companies, actor }: { companies: CompanyStore; actor: Actor }): Promise<Company> {
   const company = await companies.findByWorkspace(actor.workspace);
   if (!company) {
-    throw new DomainError('company_not_found', 'This workspace has no company yet; run `/upkeep setup <company name>`', {
-      workspace: actor.workspace,
-    });
+    throw new DomainError('company_not_found', 'This workspace has no company yet; set one up first.', { workspace: actor.workspace }, hintFor('setup'));
   }
   return company;
 }
@@ -19,8 +18,9 @@ export async function requireAdmin({ companies, actor }: { companies: CompanySto
   if (role !== 'admin') {
     throw new DomainError(
       'not_admin',
-      'Only company admins can change budget, dependencies, ownership and allocation; ask an admin to run `/upkeep admin grant @you`',
+      'Only company admins can change budget, dependencies, ownership and allocation; ask an admin to make you one.',
       { company: company.name, userRef: actor.userRef },
+      hintFor('admin'),
     );
   }
   return company;

@@ -1,4 +1,5 @@
 import { splitBudget, validateAllocation, type AllocationLine } from '../allocation.ts';
+import { hintFor } from '../commands.ts';
 import { DomainError, type DomainErrorCode } from '../errors.ts';
 import { money, type Money } from '../money.ts';
 import { parsePackageId, type PackageId } from '../packages.ts';
@@ -52,7 +53,7 @@ export async function setAllocation({
   lines: readonly { readonly package: string; readonly points: number }[];
 }): Promise<{ company: Company; lines: AllocatedLine[]; budget: Money | null; period: Period }> {
   const company = await requireAdmin({ companies, actor });
-  if (!Array.isArray(lines)) throw new DomainError('invalid_input', 'Give the allocation as package=points pairs, e.g. `/upkeep allocate npm:react=34 pypi:requests=33 cargo:serde=33`.', {});
+  if (!Array.isArray(lines)) throw new DomainError('invalid_input', 'Give the allocation as package=points pairs.', {}, hintFor('allocate'));
   const [dependencies, owned] = await Promise.all([companies.dependencies(company.id), companies.ownedPackages(company.id)]);
 
   const violations: DomainError[] = [];

@@ -1,3 +1,4 @@
+import { hintFor } from '../commands.ts';
 import { DomainError } from '../errors.ts';
 import { formatMoney, maxAmountMinor, money, type Money } from '../money.ts';
 import type { Actor, Company, CompanyStore } from '../ports/companies.ts';
@@ -16,23 +17,21 @@ export async function setBudget({
   amount: Money;
 }): Promise<{ company: Company; budget: Money; previous: Money | null }> {
   const company = await requireAdmin({ companies, actor });
-  const example = `\`/upkeep budget 2000 ${company.currency}\``;
+  const hint = hintFor('budget');
   if (amount?.currency !== company.currency) {
     throw new DomainError(
       'wrong_currency',
-      `Budgets are in ${company.currency}, not ${String(amount?.currency)}; type the amount in ${company.currency}, e.g. ${example}.`,
+      `Budgets are in ${company.currency}, not ${String(amount?.currency)}; type the amount in ${company.currency}.`,
       { expected: company.currency, got: amount?.currency },
+      hint,
     );
   }
   if (!Number.isSafeInteger(amount.amount) || amount.amount <= 0) {
-    throw new DomainError('invalid_amount', `The budget must be more than zero; type e.g. ${example}.`, { amount: amount.amount });
+    throw new DomainError('invalid_amount', 'The budget must be more than zero.', { amount: amount.amount }, hint);
   }
   const max = maxAmountMinor(company.currency);
   if (amount.amount > max) {
-    throw new DomainError('invalid_amount', `The budget is above the maximum of ${formatMoney(money(max, company.currency))}; type e.g. ${example}.`, {
-      amount: amount.amount,
-      max,
-    });
+    throw new DomainError('invalid_amount', `The budget is above the maximum of ${formatMoney(money(max, company.currency))}.`, { amount: amount.amount, max }, hint);
   }
   await companies.setBudget(company.id, amount.amount);
   return { company: { ...company, budget: amount.amount }, budget: money(amount.amount, company.currency), previous: budgetOf(company) };

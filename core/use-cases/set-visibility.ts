@@ -1,3 +1,4 @@
+import { hintFor } from '../commands.ts';
 import { DomainError } from '../errors.ts';
 import type { Actor, Company, CompanyStore, Visibility } from '../ports/companies.ts';
 import { requireAdmin } from './require-company.ts';
@@ -19,10 +20,10 @@ export async function setVisibility({
 }): Promise<{ company: Company; visibility: Visibility; previous: Visibility }> {
   const company = await requireAdmin({ companies, actor });
   if (!VISIBILITIES.includes(visibility)) {
-    throw new DomainError('invalid_input', `"${String(visibility)}" is not a visibility; write \`/upkeep visibility identifiable\` or \`/upkeep visibility anonymous\`.`, {
-      input: visibility,
-      expected: VISIBILITIES,
-    });
+    throw new DomainError('invalid_input', `"${String(visibility)}" is not a visibility; choose identifiable or anonymous.`,
+      { input: visibility, expected: VISIBILITIES },
+      hintFor('visibility'),
+    );
   }
   if (visibility !== company.visibility) await companies.setVisibility(company.id, visibility);
   return { company: { ...company, visibility }, visibility, previous: company.visibility };

@@ -1,3 +1,4 @@
+import { hintFor } from '../commands.ts';
 import { DomainError } from '../errors.ts';
 import { isCurrencyCode } from '../money.ts';
 import type { Actor, Company, CompanyStore } from '../ports/companies.ts';
@@ -41,9 +42,10 @@ function normaliseName(name: unknown): string {
     throw new DomainError(
       'invalid_input',
       length > COMPANY_NAME_MAX
-        ? `The company name is ${length} characters long; keep it to ${COMPANY_NAME_MAX}, e.g. \`/upkeep setup Acme Corp\`.`
-        : `Give the company a name of 1 to ${COMPANY_NAME_MAX} characters, e.g. \`/upkeep setup Acme Corp\`.`,
+        ? `The company name is ${length} characters long; keep it to ${COMPANY_NAME_MAX}.`
+        : `Give the company a name of 1 to ${COMPANY_NAME_MAX} characters.`,
       { max: COMPANY_NAME_MAX, length },
+      hintFor('setup'),
     );
   }
   return clean;
@@ -52,7 +54,8 @@ function normaliseName(name: unknown): string {
 function exists(company: Pick<Company, 'name' | 'id'>): DomainError {
   return new DomainError(
     'company_exists',
-    `This workspace already has a company, "${company.name}"; see it with \`/upkeep status\`, or ask one of its admins to make changes.`,
+    `This workspace already has a company, "${company.name}"; see its status, or ask one of its admins to make changes.`,
     { company: company.name, companyId: company.id },
+    hintFor('status'),
   );
 }

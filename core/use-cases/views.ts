@@ -1,6 +1,6 @@
 // Shapes the company use-cases return and the small checks they share. Adapters render these.
 import { parsePackageList } from '../commands.ts';
-import { DomainError, unwrap } from '../errors.ts';
+import { DomainError, unwrap, type ErrorHint } from '../errors.ts';
 import { money, type Money } from '../money.ts';
 import { isActive, packageWarnings, type PackageWarning } from '../package-warnings.ts';
 import type { PackageId } from '../packages.ts';
@@ -70,9 +70,9 @@ export async function describePackages(directory: PackageDirectory, ids: readonl
  * Normalises package ids handed in by an adapter (which may pass what a user typed) and refuses
  * an empty list, an invalid id (all invalid ones listed) or an absurdly long list.
  */
-export function requirePackages(packages: readonly string[], usage: string): PackageId[] {
+export function requirePackages(packages: readonly string[], hint: ErrorHint): PackageId[] {
   if (!Array.isArray(packages) || packages.length === 0) {
-    throw new DomainError('invalid_input', `Name at least one package, e.g. ${usage}.`, { usage });
+    throw new DomainError('invalid_input', 'Name at least one package.', {}, hint);
   }
   if (packages.length > MAX_PACKAGES_PER_REQUEST) {
     throw new DomainError('invalid_input', `That is ${packages.length} packages; send at most ${MAX_PACKAGES_PER_REQUEST} at a time.`, {
@@ -81,7 +81,7 @@ export function requirePackages(packages: readonly string[], usage: string): Pac
     });
   }
   const ids = unwrap(parsePackageList(packages.map(String)));
-  if (ids.length === 0) throw new DomainError('invalid_input', `Name at least one package, e.g. ${usage}.`, { usage });
+  if (ids.length === 0) throw new DomainError('invalid_input', 'Name at least one package.', {}, hint);
   return ids;
 }
 

@@ -6,11 +6,15 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../app/config.ts';
 import { createLogger } from '../../edge/logger.ts';
-import { createHttpApp } from '../../app/server.ts';
+import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Mount } from '../../edge/contribution.ts';
+import type { RoutePlugin, ZodFastify } from '../../edge/http.ts';
 import { createServices, type Services } from '../../app/services.ts';
-import { createSlackAdapter, type SlackAdapter } from '../../bots/slack/app.ts';
+import { createSlackAdapter, type SlackAdapter, type SlackDeps } from '../../bots/slack/index.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { Database } from '../../prisma/db.ts';
+import { PrismaSlackInstallationStore } from '../../prisma/slack-installation-store.ts';
 
 export interface RecordedCall {
   /** Web API method (`views.open`), or `respond` for response_url posts. */
@@ -311,6 +315,8 @@ export class SlackDriver {
 export interface SlackTestApp {
   url: string;
   services: Services;
+  /** What the adapter was built from (the composition root builds the same in app/platform.ts). */
+  deps: SlackDeps;
   adapter: SlackAdapter;
   driver: SlackDriver;
   close(): Promise<void>;
@@ -342,12 +348,53 @@ export async function startSlackTestApp({
   });
   const log = createLogger('silent');
   const services = { ...createServices({ config, db, clock, log }), ...extra } as Services;
-  const adapter = createSlackAdapter({ services, slack: config.slack!, retries: false, ...(ackBudgetMs !== undefined ? { ackBudgetMs } : {}) });
-  const http = createHttpApp({ services, mounts: adapter.mounts, routes: adapter.routes });
+  const { companies, packages, ledger, wishes, gateway, outbox, subscriptions, inbound, hashToken } = services;
+  const deps: SlackDeps = {
+    clock: services.clock,
+    companies,
+    packages,
+    ledger,
+    wishes,
+    gateway,
+    outbox,
+    subscriptions,
+    inbound,
+    hashToken,
+    log,
+    publicUrl: config.publicUrl,
+    currency: config.currency,
+    settings: config.slack!,
+    installations: oauth ? new PrismaSlackInstallationStore(db.prisma) : null,
+  };
+  const adapter = createSlackAdapter(deps, { retries: false, ...(ackBudgetMs !== undefined ? { ackBudgetMs } : {}) });
+  const http = await interimHttpApp(adapter.mounts, adapter.routes);
   const url = await http.listen(0, '127.0.0.1');
-  // Links in replies use PUBLIC_URL; the tests serve on an ephemeral port.
-  (config as { publicUrl: string }).publicUrl = url;
-  return { url, services, adapter, driver: new SlackDriver(url, fake), close: () => http.close() };
+  // Links in replies use the public URL; the tests serve on an ephemeral port.
+  deps.publicUrl = url;
+  return { url, services, deps, adapter, driver: new SlackDriver(url, fake), close: () => http.close() };
+}
+
+// INTERIM until app/server.ts takes RoutePlugins: mounts get the raw request, the rest goes to Fastify.
+async function interimHttpApp(mounts: Mount[], routes: RoutePlugin[]) {
+  const app = Fastify({
+    serverFactory: (handler) =>
+      createServer((req, res) => {
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        const mount = mounts.find((m) => m.path === path);
+        if (mount) void mount.listener(req, res);
+        else handler(req, res);
+      }),
+  }).withTypeProvider();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  for (const r of routes) await r(app as unknown as ZodFastify);
+  return {
+    listen: async (port: number, host: string) => {
+      await app.listen({ port, host });
+      return `http://${host}:${(app.server.address() as AddressInfo).port}`;
+    },
+    close: () => app.close(),
+  };
 }
 
 /** Everything a user reads in a reply: fallback text and every block's text. */

@@ -1,11 +1,12 @@
 import { DomainError } from '../../errors.ts';
+import { paymentKeys } from '../../keys.ts';
 import type { Actor, CompanyStore } from '../../ports/companies.ts';
 import type { PaymentProvider, PaymentStore } from '../../ports/payments.ts';
 import { requireAdmin } from '../require-company.ts';
 
 /**
  * A link where a company admin saves a payment method for the monthly budget charges (Stripe
- * Checkout in setup mode), for `/upkeep billing` in Slack or the operator CLI. Offline: no link;
+ * Checkout in setup mode), for the operator CLI's `billing` (and a chat command later). Offline: no link;
  * budgets are recorded as owed at each close and settled by the operator.
  * Pass `actor` for chat (admins only); the operator CLI passes `companyId` instead.
  */
@@ -37,7 +38,7 @@ export async function budgetSetupLink({
     companyName: company.name,
     customerId: billing?.customerId ?? null,
     currency: company.currency,
-    idempotencyKey: `setup:${company.id}:${attempt}`,
+    idempotencyKey: paymentKeys.budgetSetup(company.id, attempt),
   });
   if (started.customerId && started.customerId !== billing?.customerId) await payments.saveBilling(company.id, { customerId: started.customerId });
   return { url: started.url, offline: false, companyName: company.name };

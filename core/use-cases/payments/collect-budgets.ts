@@ -1,4 +1,5 @@
 import { DomainError } from '../../errors.ts';
+import { noticeKeys, paymentKeys } from '../../keys.ts';
 import { formatMoney, money } from '../../money.ts';
 import type { Period } from '../../period.ts';
 import type { NotificationOutbox } from '../../ports/notifications.ts';
@@ -33,10 +34,10 @@ export function budgetCollector({
       const unknown: string[] = [];
       // Every budget row in one set-based write: offline, that is all a close of any size needs.
       const rows = await payments.ensureMany(
-        companies.map((c) => ({ kind: 'budget_charge' as const, provider: gateway.mode, amount: c.budget, currency, idempotencyKey: `budget:${c.companyId}:${period}`, companyId: c.companyId, period })),
+        companies.map((c) => ({ kind: 'budget_charge' as const, provider: gateway.mode, amount: c.budget, currency, idempotencyKey: paymentKeys.budgetCharge(c.companyId, period), companyId: c.companyId, period })),
       );
       for (const [i, c] of companies.entries()) {
-        const key = `budget:${c.companyId}:${period}`;
+        const key = paymentKeys.budgetCharge(c.companyId, period);
         let row = rows[i]!;
         if (row.status === 'succeeded') continue;
         if (row.status === 'failed') {
@@ -48,7 +49,7 @@ export function budgetCollector({
         const billing = await payments.billing(c.companyId);
         let error: string | null = null;
         if (!billing?.customerId || !billing.paymentMethodId) {
-          error = 'no payment method is saved (an admin can add one with `/upkeep billing`)';
+          error = 'no payment method is saved';
           row = await payments.update(row.id, { status: 'failed', error });
         } else {
           await payments.update(row.id, { attempt: true });
@@ -76,7 +77,7 @@ export function budgetCollector({
           const amount = formatMoney(money(row.amount, row.currency));
           await outbox.enqueue([
             {
-              key: `${key}:charge_failed`,
+              key: noticeKeys.budgetChargeFailed(c.companyId, period),
               target: `company:${c.companyId}`,
               kind: 'month_end_summary',
               text: `Your Upkeep budget of ${amount} for ${period} could not be charged: ${error}. Your allocation is not funded for ${period}; nothing was paid to maintainers on your behalf.`,

@@ -32,7 +32,7 @@ export async function markPaymentPaid({
   paymentId: string;
 }): Promise<{ payment: Payment; changed: boolean; detail: string }> {
   const row = await payments.byId(paymentId);
-  if (!row) throw new DomainError('not_found', `No payment ${paymentId}; list them with \`payments:list pending\`.`, { paymentId });
+  if (!row) throw new DomainError('not_found', `No payment ${paymentId}; the list of pending payments shows their ids.`, { paymentId });
   if (row.provider !== 'offline') {
     throw new DomainError('invalid_input', `Payment ${paymentId} went through Stripe; Stripe's events settle it, not the operator.`, { paymentId });
   }

@@ -1,4 +1,5 @@
 import { DomainError } from '../../errors.ts';
+import { paymentKeys } from '../../keys.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { LedgerStore } from '../../ports/ledger.ts';
 import type { PaymentProvider, PaymentStore } from '../../ports/payments.ts';
@@ -64,10 +65,10 @@ export async function refundWishPledges({
       await markRefunded(wishes, wishId, pledge.id, clock);
       report.refunded.push({ pledgeId: pledge.id, amount: pledge.amount });
     } else if (provider === 'offline' || gateway.mode === 'offline') {
-      const row = await payments.byKey(`refund:${pledge.id}`);
+      const row = await payments.byKey(paymentKeys.refund(pledge.id));
       report.owed.push({ pledgeId: pledge.id, amount: pledge.amount, paymentId: row!.id });
     } else {
-      const row = await payments.byKey(`refund:${pledge.id}`);
+      const row = await payments.byKey(paymentKeys.refund(pledge.id));
       report.failed.push({ pledgeId: pledge.id, amount: pledge.amount, error: row?.error ?? outcome });
     }
   }

@@ -1,4 +1,5 @@
 import { DomainError } from '../../errors.ts';
+import { paymentKeys } from '../../keys.ts';
 import { accounts, transaction } from '../../ledger.ts';
 import { money } from '../../money.ts';
 import { comparePeriods, periodOf, type Period } from '../../period.ts';
@@ -19,7 +20,11 @@ export interface PayoutReport {
   failed: { login: string; amount: number; error: string; retried: boolean }[];
 }
 
-/** The `payout` movement: from the maintainer's balance to the provider. */
+/**
+ * The `payout` movement: from the maintainer's balance to the provider.
+ *
+ * Example: alice's 27200 for 2026-11 via Stripe → `payout:alice:2026-11`: maintainer:alice −27200, external:stripe +27200.
+ */
 export function payoutTransaction(p: Pick<Payment, 'login' | 'period' | 'amount' | 'provider' | 'idempotencyKey'>) {
   return transaction({
     key: p.idempotencyKey,
@@ -40,8 +45,8 @@ export function payoutTransaction(p: Pick<Payment, 'login' | 'period' | 'amount'
  * or without a connected account able to receive payouts, carries over. Re-running sends
  * nothing twice and retries what had no answer.
  *
- * Example: alice 27200, bob 800, carol 44333 without account → alice paid 27200, bob carried
- * (below 1000), carol carried (no account).
+ * Example: alice 27200, bob 800, carol 44333 without account → alice paid 27200 (maintainer:alice
+ * −27200, external:stripe +27200), bob carried (below 1000), carol carried (no account).
  */
 export async function sendPayouts({
   payments,
@@ -65,7 +70,7 @@ export async function sendPayouts({
   }
   const state = await ledger.period(period);
   if (state?.status !== 'closed') {
-    throw new DomainError('period_not_closed', `${period} is not closed yet; close it first (\`close ${period}\`), then pay out.`, { period });
+    throw new DomainError('period_not_closed', `${period} is not closed yet; close it first, then pay out.`, { period });
   }
   const report: PayoutReport = { period, sent: [], owed: [], carried: [], failed: [] };
   const all = await payments.list({ kind: 'payout' });
@@ -102,7 +107,7 @@ export async function sendPayouts({
           continue;
         }
       }
-      row = await payments.ensure({ kind: 'payout', provider: gateway.mode, amount: available, currency, idempotencyKey: `payout:${login}:${period}`, login, period });
+      row = await payments.ensure({ kind: 'payout', provider: gateway.mode, amount: available, currency, idempotencyKey: paymentKeys.payout(login, period), login, period });
     }
     if (row.provider === 'offline') {
       report.owed.push({ login, amount: row.amount, paymentId: row.id });

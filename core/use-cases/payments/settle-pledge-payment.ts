@@ -1,4 +1,5 @@
 import { DomainError } from '../../errors.ts';
+import { paymentKeys } from '../../keys.ts';
 import { accounts, transaction } from '../../ledger.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { LedgerStore } from '../../ports/ledger.ts';
@@ -6,7 +7,7 @@ import type { NotificationOutbox } from '../../ports/notifications.ts';
 import type { PaymentProvider, PaymentStore } from '../../ports/payments.ts';
 import type { WishStore } from '../../ports/wishes.ts';
 import { markPledgeRefunded, type WishId } from '../../wishlist.ts';
-import { confirmPledgePayment } from '../wishes/confirm-pledge-payment.ts';
+import { confirmPledgePayment, paidTransaction } from '../wishes/confirm-pledge-payment.ts';
 
 export type PledgeSettlement =
   | { outcome: 'paid'; newlyPaid: boolean; funded: boolean }
@@ -21,6 +22,10 @@ export type PledgeSettlement =
  *
  * If the pledge was already released because its wish was cancelled or expired, the money is
  * recorded and refunded at once (`pledge_paid` then `pledge_refund`), never kept.
+ *
+ * Example: Stripe collected 5000 for pledge p1 of acme/ui#7 (quote 5000) →
+ * `pledge:p1:paid`: external:stripe −5000, wish:acme/ui#7 +5000; the wish is funded. Had
+ * acme/ui#7 expired first: also `refund:p1`: wish:acme/ui#7 −5000, external:stripe +5000.
  */
 export async function settlePledgePayment({
   wishes,
@@ -76,22 +81,16 @@ export async function settlePledgePayment({
 }
 
 /** The `pledge_paid` movement, as confirmPledgePayment writes it (same key). */
-export function paidTransaction(wishId: WishId, pledgeId: string, amount: number, provider: string) {
-  return transaction({
-    key: `pledge:${pledgeId}:paid`,
-    kind: 'pledge_paid',
-    memo: `Pledge ${pledgeId} to ${wishId} paid (${provider})`,
-    entries: [
-      { account: accounts.external(provider), amount: -amount },
-      { account: accounts.wish(wishId), amount },
-    ],
-  });
-}
+export { paidTransaction };
 
-/** The `pledge_refund` movement: the wish's escrow back out to the provider it came from. */
+/**
+ * The `pledge_refund` movement: the wish's escrow back out to the provider it came from.
+ *
+ * Example: p2 paid 2000 to acme/ui#7 via Stripe → `refund:p2`: wish:acme/ui#7 −2000, external:stripe +2000.
+ */
 export function refundTransaction(wishId: WishId, pledgeId: string, amount: number, provider: string) {
   return transaction({
-    key: `refund:${pledgeId}`,
+    key: paymentKeys.refund(pledgeId),
     kind: 'pledge_refund',
     memo: `Pledge ${pledgeId} to ${wishId} refunded (${provider})`,
     entries: [
@@ -131,7 +130,7 @@ export async function refundPaidPledge({
   provider: 'stripe' | 'offline';
   checkoutId: string | null;
 }): Promise<'succeeded' | 'failed' | 'pending'> {
-  const key = `refund:${pledge.id}`;
+  const key = paymentKeys.refund(pledge.id);
   const row = await payments.ensure({ kind: 'refund', provider, amount: pledge.amount, currency, idempotencyKey: key, wishId, pledgeId: pledge.id });
   if (row.status !== 'succeeded') {
     // Offline money is returned by the operator, who marks the refund paid.

@@ -1,4 +1,5 @@
 import { DomainError } from '../../errors.ts';
+import { ledgerKeys } from '../../keys.ts';
 import { accounts, transaction } from '../../ledger.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { LedgerStore } from '../../ports/ledger.ts';
@@ -41,17 +42,24 @@ export async function confirmPledgePayment({
   if (!pledge) throw new DomainError('not_found', `No pledge ${pledgeId} on wish ${wishId}.`, { wishId, pledgeId });
   // Appended even when the pledge was already paid: the key makes it a no-op, and it repairs
   // a crash between the two writes.
-  await ledger.append([
-    transaction({
-      key: `pledge:${pledgeId}:paid`,
-      kind: 'pledge_paid',
-      memo: `Pledge ${pledgeId} to ${wishId} paid (${provider})`,
-      entries: [
-        { account: accounts.external(provider), amount: -pledge.amount },
-        { account: accounts.wish(wishId), amount: pledge.amount },
-      ],
-    }),
-  ]);
+  await ledger.append([paidTransaction(wishId, pledgeId, pledge.amount, provider)]);
   await publish(outbox, change);
   return { ...change, newlyPaid };
+}
+
+/**
+ * The `pledge_paid` movement: a pledge's money from the provider into the wish's escrow.
+ *
+ * Example: pledge p1 of 5000 via Stripe → external:stripe −5000, wish:acme/ui#7 +5000 (key `pledge:p1:paid`).
+ */
+export function paidTransaction(wishId: WishId, pledgeId: string, amount: number, provider: string) {
+  return transaction({
+    key: ledgerKeys.pledgePaid(pledgeId),
+    kind: 'pledge_paid',
+    memo: `Pledge ${pledgeId} to ${wishId} paid (${provider})`,
+    entries: [
+      { account: accounts.external(provider), amount: -amount },
+      { account: accounts.wish(wishId), amount },
+    ],
+  });
 }

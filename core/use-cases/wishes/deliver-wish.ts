@@ -1,4 +1,5 @@
 import { DomainError, isDomainError } from '../../errors.ts';
+import { ledgerKeys } from '../../keys.ts';
 import { accounts, transaction, type LedgerEntry } from '../../ledger.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { LedgerStore } from '../../ports/ledger.ts';
@@ -22,7 +23,7 @@ export function wishRelease(wishId: WishId, paid: number, maintainers: readonly 
   maintainers.forEach((m, i) => {
     if (parts[i]! > 0) entries.push({ account: accounts.maintainer(m.login), amount: parts[i]! });
   });
-  return transaction({ key: `wish:${wishId}:release`, kind: 'wish_release', memo: `Wish ${wishId} delivered: escrow released to the maintainers`, entries });
+  return transaction({ key: ledgerKeys.wishRelease(wishId), kind: 'wish_release', memo: `Wish ${wishId} delivered: escrow released to the maintainers`, entries });
 }
 
 /**

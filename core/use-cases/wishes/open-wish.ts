@@ -1,3 +1,4 @@
+import { issueHintFor } from '../../commands/usage.ts';
 import { DomainError, unwrap } from '../../errors.ts';
 import type { Money } from '../../money.ts';
 import type { Clock } from '../../ports/clock.ts';
@@ -5,11 +6,11 @@ import type { NotificationOutbox } from '../../ports/notifications.ts';
 import type { PaymentGateway } from '../../ports/payments.ts';
 import type { WishStore } from '../../ports/wishes.ts';
 import { openWish as open, type Pledge, type Wish, type WishEvent, type WishId } from '../../wishlist.ts';
-import { publish, randomPledgeId } from './support.ts';
+import { publish, randomPledgeId, startPledgeCollection } from './support.ts';
 
 /**
  * Opens a wish from a GitHub issue (`/wish [amount]`). A commitment becomes the requester's
- * first pledge (committed); when a payment gateway is given, its collection starts at once.
+ * first pledge (committed), whose collection starts at once (offline: an owed commitment).
  * Refused with `wish_exists` when the issue already is a wish.
  */
 export async function openWish({
@@ -22,7 +23,7 @@ export async function openWish({
   description,
   requester,
   commitment = null,
-  payments,
+  gateway,
   newId = randomPledgeId,
 }: {
   wishes: WishStore;
@@ -36,33 +37,26 @@ export async function openWish({
   /** GitHub login of who wrote `/wish`. */
   requester: string;
   commitment?: Money | null;
-  payments?: PaymentGateway;
+  /** Collects the commitment; untouched without one. */
+  gateway: PaymentGateway;
   newId?: () => string;
 }): Promise<{ wish: Wish; events: readonly WishEvent[]; commitment: Pledge | null; checkoutUrl: string | null; offline: boolean }> {
   if (commitment && commitment.currency !== currency) {
-    throw new DomainError('wrong_currency', `Wishes are funded in ${currency}; write the amount in ${currency}, e.g. \`/wish 50\`.`, {
-      expected: currency,
-      got: commitment.currency,
-    });
+    throw new DomainError('wrong_currency', `Wishes are funded in ${currency}; write the amount in ${currency}.`,
+      { expected: currency, got: commitment.currency },
+      issueHintFor('wish'),
+    );
   }
   const change = unwrap(
     open({ id, title, description, requester, currency, commitment: commitment?.amount ?? null, commitmentId: newId(), at: clock.now() }),
   );
   if (!(await wishes.create(change))) {
-    throw new DomainError('wish_exists', `This issue is already a wish (${id}); pledge with \`/pledge <amount>\`.`, { wishId: id });
+    throw new DomainError('wish_exists', `This issue is already a wish (${id}); pledge to it instead.`, { wishId: id }, issueHintFor('pledge'));
   }
   await publish(outbox, change);
   const pledge = change.wish.pledges[0] ?? null;
-  let checkoutUrl: string | null = null;
-  if (pledge && payments) {
-    const started = await payments.startPledgeCheckout({
-      pledgeId: pledge.id,
-      wishId: id,
-      amount: { amount: pledge.amount, currency },
-      pledger: pledge.pledger,
-      idempotencyKey: `pledge:${pledge.id}`,
-    });
-    checkoutUrl = started.url;
-  }
-  return { wish: change.wish, events: change.events, commitment: pledge, checkoutUrl, offline: payments ? payments.mode === 'offline' : true };
+  const collection = pledge
+    ? await startPledgeCollection(gateway, { pledgeId: pledge.id, wishId: id, amount: { amount: pledge.amount, currency }, pledger: pledge.pledger })
+    : { checkoutUrl: null, offline: gateway.mode === 'offline' };
+  return { wish: change.wish, events: change.events, commitment: pledge, ...collection };
 }

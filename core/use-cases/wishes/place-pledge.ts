@@ -1,20 +1,21 @@
-import { DomainError, err, isDomainError } from '../../errors.ts';
+import { DomainError, err } from '../../errors.ts';
 import { formatMoney, maxAmountMinor, money, type Money } from '../../money.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { NotificationOutbox } from '../../ports/notifications.ts';
 import type { PaymentGateway } from '../../ports/payments.ts';
 import type { WishStore } from '../../ports/wishes.ts';
 import { addPledge, type Pledger, type Wish, type WishId } from '../../wishlist.ts';
-import { publish, randomPledgeId } from './support.ts';
+import { publish, randomPledgeId, startPledgeCollection } from './support.ts';
 
 /**
  * Anyone pledges to an open or quoted wish (GitHub `/pledge`, Slack, Discord). The pledge is
  * recorded as committed first, then the gateway starts collecting it (Stripe Checkout, or
  * offline: an operator settles it); `confirmPledgePayment` marks it paid when money arrives.
+ * Every gateway takes pledges (offline is the null object), so no adapter checks for one.
  */
 export async function placePledge({
   wishes,
-  payments,
+  gateway,
   outbox,
   clock,
   id,
@@ -23,7 +24,7 @@ export async function placePledge({
   newId = randomPledgeId,
 }: {
   wishes: WishStore;
-  payments: PaymentGateway;
+  gateway: PaymentGateway;
   outbox: NotificationOutbox;
   clock: Clock;
   id: WishId;
@@ -50,16 +51,6 @@ export async function placePledge({
     return addPledge(w, { pledger, amount: amount.amount, id: pledgeId, at: clock.now() });
   });
   await publish(outbox, change);
-  let url: string | null;
-  try {
-    ({ url } = await payments.startPledgeCheckout({ pledgeId, wishId: id, amount, pledger, idempotencyKey: `pledge:${pledgeId}` }));
-  } catch (e) {
-    if (isDomainError(e)) throw e;
-    throw new DomainError(
-      'payment_failed',
-      'Your pledge is recorded, but the payment could not be started right now; nothing was charged. Try again in a few minutes.',
-      { wishId: id, pledgeId, cause: e instanceof Error ? e.message : String(e) },
-    );
-  }
-  return { wish: change.wish, pledgeId, checkoutUrl: url, offline: payments.mode === 'offline' };
+  const collection = await startPledgeCollection(gateway, { pledgeId, wishId: id, amount, pledger });
+  return { wish: change.wish, pledgeId, ...collection };
 }

@@ -1,8 +1,12 @@
 // Helpers shared by the wish use-cases: refusals and publishing a change's notices.
-import { DomainError } from '../../errors.ts';
+import { issueHintFor } from '../../commands/usage.ts';
+import { DomainError, isDomainError } from '../../errors.ts';
+import { paymentKeys } from '../../keys.ts';
+import type { Money } from '../../money.ts';
 import type { NotificationOutbox } from '../../ports/notifications.ts';
+import type { PaymentGateway } from '../../ports/payments.ts';
 import { wishNotices } from '../../wish-notices.ts';
-import type { WishChange, WishId } from '../../wishlist.ts';
+import type { Pledger, WishChange, WishId } from '../../wishlist.ts';
 
 /** Refuses a maintainer-only action for someone without write access to the repository. */
 export function requireMaintainer(isMaintainer: boolean, action: string, wishId: WishId): void {
@@ -16,7 +20,7 @@ export function requireMaintainer(isMaintainer: boolean, action: string, wishId:
 }
 
 export function wishNotFound(id: WishId): DomainError {
-  return new DomainError('wish_not_found', `There is no wish for ${id}; open one with \`/wish\` in a comment on the issue.`, { wishId: id });
+  return new DomainError('wish_not_found', `There is no wish for ${id}; a wish is opened by a comment on its GitHub issue.`, { wishId: id }, issueHintFor('wish'));
 }
 
 /** Hands the change's notices to the outbox (idempotent by notice key). */
@@ -27,3 +31,25 @@ export async function publish(outbox: NotificationOutbox, change: WishChange): P
 
 /** A random pledge id (UUID v4), from the platform's Web Crypto. */
 export const randomPledgeId = (): string => globalThis.crypto.randomUUID();
+
+/**
+ * Starts collecting a recorded pledge through the gateway (Stripe Checkout, or offline: an owed
+ * commitment), under the pledge's payment key so a retry never starts a second payment. A
+ * failure of the provider becomes one refusal: the pledge stands, nothing was charged.
+ */
+export async function startPledgeCollection(
+  gateway: PaymentGateway,
+  pledge: { pledgeId: string; wishId: WishId; amount: Money; pledger: Pledger },
+): Promise<{ checkoutUrl: string | null; offline: boolean }> {
+  try {
+    const { url } = await gateway.startPledgeCheckout({ ...pledge, idempotencyKey: paymentKeys.pledge(pledge.pledgeId) });
+    return { checkoutUrl: url, offline: gateway.mode === 'offline' };
+  } catch (e) {
+    if (isDomainError(e)) throw e;
+    throw new DomainError(
+      'payment_failed',
+      'Your pledge is recorded, but the payment could not be started right now; nothing was charged. Try again in a few minutes.',
+      { wishId: pledge.wishId, pledgeId: pledge.pledgeId, cause: e instanceof Error ? e.message : String(e) },
+    );
+  }
+}

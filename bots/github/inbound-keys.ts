@@ -1,0 +1,26 @@
+// The identities under which the GitHub App's inbound deliveries are deduplicated (core/inbound.ts
+// `receiveOnce`), in one place: a delivery, each command of a comment, a `/link` comment, and
+// each explanation opened as an issue.
+import { createHash } from 'node:crypto';
+import type { InboundDelivery } from '../../core/inbound.ts';
+
+const sha = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 24);
+
+export const githubInbound = {
+  /** A webhook delivery (X-GitHub-Delivery). */
+  delivery: (deliveryId: string, event: string): InboundDelivery => ({ source: 'github', externalId: deliveryId, kind: event }),
+  /** The `n`-th command of a comment with this signature: an edit re-sends the body, and only new commands count. */
+  command: (commentId: number, signature: string, n: number, kind: string): InboundDelivery => ({
+    source: 'github-comment',
+    externalId: `${commentId}:${sha(signature)}:${n}`,
+    kind,
+  }),
+  /** A `/link <code>` comment. */
+  link: (commentId: number): InboundDelivery => ({ source: 'github-comment', externalId: `${commentId}:link`, kind: 'link' }),
+  /** An explanation opened as an issue: once per distinct text and repository. */
+  notice: (repository: string, title: string, body: string): InboundDelivery => ({
+    source: 'github-notice',
+    externalId: `${repository.toLowerCase()}:${sha(title + body)}`,
+    kind: 'optin',
+  }),
+} as const;

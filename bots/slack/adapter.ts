@@ -1,0 +1,82 @@
+// The Slack adapter: a Bolt app on an HTTPReceiver whose Node listener the platform mounts, with
+// the slash command (commands.ts), the modals (forms.ts) and the App Home (home.ts) registered
+// on it, and the CSV download route beside it.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { Mount } from '../../edge/contribution.ts';
+import type { RoutePlugin } from '../../edge/http.ts';
+import type { Logger } from '../../edge/logger.ts';
+import type { SlackContext } from './ack.ts';
+import { registerSlashCommand } from './commands.ts';
+import type { SlackDeps } from './deps.ts';
+import { slackDownloadRoute } from './download-route.ts';
+import { registerForms } from './forms.ts';
+import { registerHome } from './home.ts';
+import { INSTALL_PATH, installOptions, OAUTH_REDIRECT_PATH, singleWorkspaceAuthorize } from './oauth.ts';
+
+export interface SlackAdapterOptions {
+  /** Work that finishes within this many ms is answered in the ack itself; slower work replies through `respond`. */
+  ackBudgetMs?: number;
+  /** Web API retries (Slack's client default); tests turn them off. */
+  retries?: boolean;
+}
+
+export interface SlackAdapter {
+  app: App;
+  receiver: HTTPReceiver;
+  mounts: Mount[];
+  routes: RoutePlugin[];
+}
+
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  return {
+    debug: (...m: unknown[]) => log.debug(m.map(String).join(' ')),
+    info: (...m: unknown[]) => log.info(m.map(String).join(' ')),
+    warn: (...m: unknown[]) => log.warn(m.map(String).join(' ')),
+    error: (...m: unknown[]) => log.error(m.map((x) => (x instanceof Error ? x.stack ?? x.message : String(x))).join(' ')),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+export function createSlackAdapter(deps: SlackDeps, { ackBudgetMs = 2000, retries = true }: SlackAdapterOptions = {}): SlackAdapter {
+  const log = deps.log.child({ adapter: 'slack' });
+  const logger = boltLogger(log);
+  const { settings } = deps;
+  const apiUrl = settings.apiUrl.endsWith('/') ? settings.apiUrl : `${settings.apiUrl}/`;
+  const clientOptions = { slackApiUrl: apiUrl, ...(retries ? {} : { retryConfig: { retries: 0 } }) };
+
+  const receiver = new HTTPReceiver({
+    signingSecret: settings.signingSecret,
+    endpoints: '/slack/events',
+    processBeforeResponse: false,
+    logger,
+    ...installOptions(deps, clientOptions),
+  });
+
+  const botToken = settings.oauth ? null : settings.botToken;
+  const app: App = new App({
+    receiver,
+    logger,
+    clientOptions,
+    ...(botToken ? { authorize: singleWorkspaceAuthorize(botToken, () => app.client, log) } : {}),
+  });
+  app.error(async (error) => {
+    log.error({ err: error }, 'slack handler failed');
+  });
+
+  const ctx: SlackContext = { deps, log, ackBudgetMs };
+  registerSlashCommand(app, ctx);
+  registerForms(app, ctx);
+  registerHome(app, ctx);
+
+  const listener = receiver.requestListener as (req: IncomingMessage, res: ServerResponse) => void;
+  const mounts: Mount[] = [{ name: 'slack', path: '/slack/events', listener }];
+  if (settings.oauth) mounts.push({ name: 'slack-install', path: INSTALL_PATH, listener }, { name: 'slack-oauth', path: OAUTH_REDIRECT_PATH, listener });
+  const routes = [slackDownloadRoute({ clock: deps.clock, companies: deps.companies, ledger: deps.ledger, signingSecret: settings.signingSecret })];
+  return { app, receiver, mounts, routes };
+}

@@ -1,0 +1,182 @@
+// `/upkeep <text>`: the core grammar parses the text, one use-case runs, a renderer answers.
+// The company is always the verified team (and enterprise) of the request.
+import { randomBytes } from 'node:crypto';
+import type { App } from '@slack/bolt';
+import { parseCompanyCommand, type CompanyCommand } from '../../core/commands.ts';
+import { isDomainError } from '../../core/errors.ts';
+import type { Actor } from '../../core/ports/companies.ts';
+import { addDependencies } from '../../core/use-cases/add-dependencies.ts';
+import { declareOwned } from '../../core/use-cases/declare-owned.ts';
+import { getHistory } from '../../core/use-cases/get-history.ts';
+import { getReceipt } from '../../core/use-cases/get-receipt.ts';
+import { getStatus } from '../../core/use-cases/get-status.ts';
+import { grantAdmin } from '../../core/use-cases/grant-admin.ts';
+import { issueToken } from '../../core/use-cases/issue-token.ts';
+import { listDependencies } from '../../core/use-cases/list-dependencies.ts';
+import { removeDependencies } from '../../core/use-cases/remove-dependencies.ts';
+import { requireCompany } from '../../core/use-cases/require-company.ts';
+import { setAllocation } from '../../core/use-cases/set-allocation.ts';
+import { setBudget } from '../../core/use-cases/set-budget.ts';
+import { setVisibility } from '../../core/use-cases/set-visibility.ts';
+import { setupCompany } from '../../core/use-cases/setup-company.ts';
+import { subscribeChannel } from '../../core/use-cases/subscribe-channel.ts';
+import { listWishes } from '../../core/use-cases/wishes/list-wishes.ts';
+import { placePledge } from '../../core/use-cases/wishes/place-pledge.ts';
+import { answer, once, type SlackContext } from './ack.ts';
+import { downloadUrl } from './downloads.ts';
+import { renderError, renderInternalError } from './errors.ts';
+import { openAllocation, openImport } from './forms.ts';
+import { renderAllocationSaved, renderDependencies, renderHelp, renderHistory, renderReceipt, renderStatus, renderWishes, reply, type SlackReply } from './render.ts';
+import {
+  renderAdminGranted,
+  renderBudgetSet,
+  renderDependenciesAdded,
+  renderDependenciesRemoved,
+  renderExport,
+  renderNothingToExport,
+  renderOwned,
+  renderPledged,
+  renderSetupDone,
+  renderSubscribed,
+  renderToken,
+  renderVisibility,
+} from './replies.ts';
+import { actorOf, channelRef } from './workspace.ts';
+
+/** One slash command's request, as the handlers need it. */
+export interface CommandRequest {
+  actor: Actor;
+  teamId: string;
+  channelId: string;
+  userName: string;
+  triggerId: string;
+  token: string | undefined;
+  client: App['client'];
+}
+
+/** Runs one parsed command; null when a modal was opened instead of a reply. */
+export async function runCommand({ deps }: SlackContext, cmd: CompanyCommand, req: CommandRequest): Promise<SlackReply | null> {
+  const { actor } = req;
+  const { companies, packages, clock, ledger } = deps;
+  const linkFor = (companyId: string, period: string) => downloadUrl(deps.publicUrl, deps.settings.signingSecret, companyId, period, clock.now());
+  switch (cmd.type) {
+    case 'help':
+      return renderHelp(cmd.topic);
+    case 'setup': {
+      const { company } = await setupCompany({ companies, actor, name: cmd.name, currency: deps.currency });
+      return renderSetupDone(company.name);
+    }
+    case 'budget':
+      return renderBudgetSet(await setBudget({ companies, actor, amount: cmd.amount }));
+    case 'deps_add':
+      return renderDependenciesAdded(await addDependencies({ companies, actor, packages: cmd.packages }));
+    case 'deps_remove':
+      return renderDependenciesRemoved(await removeDependencies({ companies, actor, packages: cmd.packages }));
+    case 'deps_list': {
+      const r = await listDependencies({ companies, packages, clock, actor });
+      return renderDependencies(r.dependencies, r.owned);
+    }
+    case 'deps_import':
+      return openImport(deps, req.client, req.token, req.triggerId, actor);
+    case 'own':
+    case 'own_remove':
+      return renderOwned(await declareOwned({ companies, actor, packages: cmd.packages, remove: cmd.type === 'own_remove' }));
+    case 'allocate': {
+      if (cmd.lines === null) return openAllocation(deps, req.client, req.token, req.triggerId, actor);
+      const r = await setAllocation({ companies, clock, actor, lines: cmd.lines });
+      return renderAllocationSaved(r.lines, r.budget, r.period);
+    }
+    case 'status':
+      return renderStatus(await getStatus({ companies, packages, clock, actor }));
+    case 'history': {
+      const company = await requireCompany({ companies, actor });
+      return renderHistory(company.name, await getHistory({ ledger, company }), company.currency);
+    }
+    case 'receipt': {
+      const company = await requireCompany({ companies, actor });
+      const receipt = await getReceipt({ ledger, company, period: cmd.period });
+      return renderReceipt(receipt, linkFor(company.id, cmd.period));
+    }
+    case 'export': {
+      const company = await requireCompany({ companies, actor });
+      // A month that is not closed is refused before a link is made.
+      if (cmd.period) await getReceipt({ ledger, company, period: cmd.period });
+      const months = cmd.period ? [cmd.period] : (await getHistory({ ledger, company })).map((h) => h.period);
+      if (months.length === 0) return renderNothingToExport();
+      return renderExport(linkFor(company.id, cmd.period ?? 'all'), cmd.period, months.length);
+    }
+    case 'visibility':
+      return renderVisibility((await setVisibility({ companies, actor, visibility: cmd.visibility })).visibility);
+    case 'token': {
+      const r = await issueToken({ companies, actor, randomBytes: (n) => new Uint8Array(randomBytes(n)), hash: deps.hashToken });
+      return renderToken(r.token, deps.publicUrl);
+    }
+    case 'wishes':
+      return renderWishes(cmd.repo, await listWishes({ wishes: deps.wishes, repo: cmd.repo }));
+    case 'pledge': {
+      const r = await placePledge({
+        wishes: deps.wishes,
+        gateway: deps.gateway,
+        outbox: deps.outbox,
+        clock,
+        id: cmd.wish,
+        pledger: { source: 'slack', id: actor.userRef, display: req.userName || actor.userRef },
+        amount: cmd.amount,
+      });
+      return renderPledged({ wish: r.wish, amount: cmd.amount, checkoutUrl: r.checkoutUrl, offline: r.offline });
+    }
+    case 'subscribe': {
+      const r = await subscribeChannel({
+        subscriptions: deps.subscriptions,
+        platform: 'slack',
+        channel: channelRef(req.teamId, req.channelId),
+        target: cmd.target,
+        createdBy: actor.userRef,
+        companies,
+        actor,
+      });
+      const what = r.target.kind === 'repo' ? `wishes of ${r.target.repo}` : `${r.target.package}`;
+      return renderSubscribed({ what, created: r.created, withCompany: r.subscription.companyId !== null });
+    }
+    case 'admin_grant': {
+      const r = await grantAdmin({ companies, actor, userRef: `slack:${cmd.userId}` });
+      return renderAdminGranted(cmd.userId, r.company.name, r.alreadyAdmin);
+    }
+  }
+}
+
+/** Registers `/upkeep`: parse, then run once per trigger id, answered in the ack or through response_url. */
+export function registerSlashCommand(app: App, ctx: SlackContext): void {
+  app.command('/upkeep', async ({ command, ack, respond, client, context }) => {
+    const actor = actorOf(command.user_id, command.team_id, command.enterprise_id);
+    if (!actor) {
+      await ack(reply('This request did not say which workspace it came from.'));
+      return;
+    }
+    const parsed = parseCompanyCommand(command.text ?? '', ctx.deps.currency);
+    if (!parsed.ok) {
+      await ack(renderError(parsed.error));
+      return;
+    }
+    // A retry carries the same trigger id; its change is applied once.
+    const key = `command:${command.team_id}:${command.trigger_id || `${command.user_id}:${command.text}:${context.retryNum ?? 0}`}`;
+    const request: CommandRequest = {
+      actor,
+      teamId: command.team_id,
+      channelId: command.channel_id,
+      userName: command.user_name,
+      triggerId: command.trigger_id,
+      token: context.botToken,
+      client,
+    };
+    const work = once(ctx.deps, key, 'command', () => runCommand(ctx, parsed.value, request)).then(
+      (r) => r?.value ?? null,
+      (e: unknown) => {
+        if (isDomainError(e)) return renderError(e);
+        ctx.log.error({ err: e }, 'slack command failed');
+        return renderInternalError();
+      },
+    );
+    await answer(ctx, work, ack, respond);
+  });
+}

@@ -1,0 +1,34 @@
+// A repository's opt-in file (`.github/upkeep.yml`) as the core sees it: its shape already
+// checked by the adapter that read it, its content not yet judged by the rules.
+import type { PackageId } from '../packages.ts';
+import type { MaintainerShare } from '../ports/packages.ts';
+
+/** The platform rules version maintainers accept with `accept_terms`. */
+export const TERMS_VERSION = 1;
+
+/** The file's fields as written, before the opt-in rules. */
+export interface OptInFile {
+  /** Package identifiers as written (`npm:React`, `pkg:pypi/foo`...). */
+  readonly packages: readonly string[];
+  /** `[login as written, share in percent]`, in file order. */
+  readonly maintainers: readonly (readonly [login: string, share: number])[];
+  readonly acceptTerms: number;
+  readonly description: string | null;
+  readonly needs: string | null;
+  readonly contact: string | null;
+}
+
+/** A file every rule accepted, normalised: what an opt-in records. */
+export interface OptInConfig {
+  /** Normalised and without duplicates, in file order. */
+  packages: PackageId[];
+  /** Logins lower-case, without a leading `@`. */
+  maintainers: MaintainerShare[];
+  termsVersion: number;
+  description: string | null;
+  needs: string | null;
+  contact: string | null;
+}
+
+/** A login as the rules compare it: without a leading `@`, lower-case. */
+export const normaliseLogin = (login: string): string => login.replace(/^@/, '').toLowerCase();
