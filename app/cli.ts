@@ -2,7 +2,7 @@
 import { isDomainError, unwrap } from '../core/errors.ts';
 import { parsePeriod, type Period } from '../core/period.ts';
 import { systemClock } from '../core/ports/clock.ts';
-import { closePeriod } from '../core/use-cases/close-period.ts';
+import { closePeriod, refuseUnclosable } from '../core/use-cases/close-period.ts';
 import { openDatabase, type Database } from '../prisma/db.ts';
 import { checkLedgerInvariants } from '../prisma/ledger-checks.ts';
 import { reconcilePayments } from '../prisma/payment-store.ts';
@@ -11,7 +11,6 @@ import { createLogger } from '../edge/logger.ts';
 import { createServices, type Services } from './services.ts';
 import { findCompany, issueOperatorToken } from './operator.ts';
 import { startWorker } from './worker.ts';
-import { refuseUnclosable } from '../core/use-cases/close-period.ts';
 import { closeBudgets, PAYMENT_COMMANDS, PAYMENTS_USAGE, runPaymentsCommand, type OperatorDeps } from '../payments/operator-commands.ts';
 
 const USAGE = `Usage: npm run upkeep -- <command>
@@ -66,9 +65,7 @@ async function handToWorker(s: Services, ids: readonly string[]): Promise<void> 
 
 /** `close <YYYY-MM>`: hands the close to the worker through the queue. */
 async function enqueueClose(s: Services, period: Period): Promise<number> {
-  await refuseUnclosable(s, period);
-  const existing = await s.ledger.period(period);
-  if (existing?.status === 'closed') {
+  if ((await refuseUnclosable(s, period)) === 'closed') {
     console.log(`${period} was already closed; nothing changed.`);
     return 0;
   }

@@ -1,14 +1,12 @@
 // Assembles the front-ends that are configured: each adapter contributes a mount (its
 // webhook path) or routes, or nothing when its variables are absent.
-import type { Route } from '../edge/http.ts';
-import { adminRoutes } from '../web/admin.ts';
-import { stripeWebhookMount } from '../web/stripe-webhooks.ts';
+import type { RoutePlugin } from '../edge/http.ts';
+import { operatorRoutes, paymentRoutes, webRoutes } from './web.ts';
 import { createDiscordContribution, type DiscordDeps, type DiscordSettings } from '../bots/discord/app.ts';
 import { slackContribution, type SlackDeps, type SlackSettings } from '../bots/slack/index.ts';
 import { PrismaSlackInstallationStore } from '../prisma/slack-installation-store.ts';
 import { githubContribution } from '../bots/github/index.ts';
 import { githubDeps } from './github.ts';
-import { wishRoutes } from '../web/wishes.ts';
 import { attachWorker } from '../worker/index.ts';
 import { queueTarget, workerDeps } from './worker.ts';
 import type { HealthProbe, Mount } from './server.ts';
@@ -16,7 +14,7 @@ import type { Services } from './services.ts';
 
 export interface Platform {
   mounts: Mount[];
-  routes: Route[];
+  routes: RoutePlugin[];
   probes: HealthProbe[];
   /** Called on shutdown, in reverse order of start. */
   stops: (() => Promise<void>)[];
@@ -26,19 +24,19 @@ export interface Platform {
 export async function assemblePlatform(services: Services): Promise<Platform> {
   const platform: Platform = { mounts: [], routes: [], probes: [], stops: [] };
   const mounts = [
-    stripeWebhookMount(services), // POST /stripe/webhooks (offline: none)
     ...(services.config.discord ? (createDiscordContribution(discordDeps(services, services.config.discord)).mounts ?? []) : []), // POST /discord/interactions
     ...(services.config.github ? ((await githubContribution(githubDeps(services, services.config.github))).mounts ?? []) : []), // POST /github/webhooks
   ];
   platform.mounts.push(...mounts.filter((m) => m !== null));
-  platform.routes.push(...wishRoutes(services)); // GET /api/v1/wishes…
+  platform.routes.push(...webRoutes(services)); // /api/v1/…, /api/openapi.json, /api/docs, /widget/…, /wishes/…
+  platform.routes.push(...paymentRoutes(services)); // POST /stripe/webhooks (offline: none)
   if (services.config.slack) {
     const slack = slackContribution(slackDeps(services, services.config.slack)); // POST /slack/events (+ /slack/install, /slack/oauth_redirect), GET /slack-downloads/…
     platform.mounts.push(...(slack.mounts ?? []));
     platform.routes.push(...(slack.routes ?? []));
   }
   const jobs = await attachWorker(platform, workerDeps(services), queueTarget(services)); // queues, jobs and schedules, in-process
-  platform.routes.push(...adminRoutes(services, jobs)); // /admin/* (404 without UPKEEP_ADMIN_TOKEN)
+  platform.routes.push(...operatorRoutes(services, jobs)); // /admin/* (404 without UPKEEP_ADMIN_TOKEN)
   return platform;
 }
 

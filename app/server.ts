@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -57,7 +57,7 @@ interface Answer {
 export function createHttpApp({ log, routes = [], mounts = [], probes = [], health = {}, openapi }: HttpAppOptions): HttpApp {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: DEFAULT_BODY_LIMIT,
     forceCloseConnections: true,
     // Errors Fastify meets before any route (a path that cannot be decoded) are the client's.
@@ -95,7 +95,7 @@ export function createHttpApp({ log, routes = [], mounts = [], probes = [], heal
     // Only routes tagged as public API are documented: webhooks, pages and admin are not.
     hideUntagged: true,
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => withoutUnusedInputs(jsonSchemaTransformObject(input)),
   });
 
   app.get('/healthz', async (_request, reply) => {
@@ -165,6 +165,20 @@ export function createHttpApp({ log, routes = [], mounts = [], probes = [], heal
     },
     close: () => app.close(),
   };
+}
+
+/**
+ * The zod transform names every registered schema twice (`Wish` as sent, `WishInput` as
+ * received); the public schemas are only sent, so an input twin no operation uses is dropped.
+ */
+function withoutUnusedInputs<T>(document: T): T {
+  const schemas = (document as { components?: { schemas?: Record<string, unknown> } }).components?.schemas;
+  if (!schemas) return document;
+  const used = JSON.stringify({ ...document, components: { ...(document as { components: object }).components, schemas: {} } });
+  for (const name of Object.keys(schemas)) {
+    if (name.endsWith('Input') && name.slice(0, -'Input'.length) in schemas && !used.includes(`#/components/schemas/${name}"`)) delete schemas[name];
+  }
+  return document;
 }
 
 /** The answer for anything a route or a hook threw. */

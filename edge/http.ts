@@ -77,6 +77,12 @@ export const apiErrorSchema = z
   .object({ error: z.object({ code: z.string().meta({ example: 'invalid_package' }), message: z.string() }) })
   .meta({ id: 'Error', description: 'Every error: a stable code and a message for people; never a stack trace.' });
 
+/** A documented JSON answer: the schema validates what is sent and describes it in the OpenAPI document. */
+export const jsonAnswer = <S>(description: string, schema: S) => ({ description, content: { 'application/json': { schema } } });
+
+/** A documented error answer (CONTRACT §3 body). */
+export const errorAnswer = (description: string) => jsonAnswer(description, apiErrorSchema);
+
 /** What a request field's refusal answers: the domain code a failing field maps to. */
 export const fieldRefusals = z.registry<{ code: DomainErrorCode }>();
 

@@ -10,7 +10,7 @@ import { fixedClock } from '../core/ports/clock.ts';
 import { refreshActivity } from '../core/use-cases/refresh-activity.ts';
 import { SCHEDULES } from '../worker/jobs.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
-import { startFakeGithubApi, type FakeGithubApi } from './fakes/github-api.ts';
+import { startFakeGithubApi, type FakeGithubApi } from '../dev/fakes/github-api.ts';
 
 const NOW = new Date('2026-11-20T00:00:00Z');
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * 86_400_000).toISOString();

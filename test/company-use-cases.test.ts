@@ -169,7 +169,8 @@ describe.each(BACKENDS)('company use-cases on %s', (backend) => {
     it('tells a workspace without a company how to set one up', async () => {
       const { admin, member } = await workspace({ setup: false });
       const e = await refused(getStatus({ companies, packages, clock, actor: member }), 'company_not_found');
-      expect(e.userMessage).toBe('This workspace has no company yet; run `/upkeep setup <company name>`');
+      expect(e.userMessage).toBe('This workspace has no company yet; set one up first.');
+      expect(e.hint).toEqual({ surface: 'company', command: 'setup <company name>', example: 'setup Acme Inc' });
       await refused(setBudget({ companies, actor: admin, amount: money(100, 'EUR') }), 'company_not_found');
     });
   });
@@ -225,8 +226,9 @@ describe.each(BACKENDS)('company use-cases on %s', (backend) => {
       for (const [what, attempt] of attempts) {
         const e = await refused(attempt, 'not_admin');
         expect(e.userMessage, what).toBe(
-          'Only company admins can change budget, dependencies, ownership and allocation; ask an admin to run `/upkeep admin grant @you`',
+          'Only company admins can change budget, dependencies, ownership and allocation; ask an admin to make you one.',
         );
+        expect(e.hint, what).toEqual({ surface: 'company', command: 'admin grant <@user>', example: 'admin grant @dana' });
       }
       expect(await snapshot(companyId)).toEqual(before);
 

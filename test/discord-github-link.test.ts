@@ -13,8 +13,8 @@ import { githubDeps } from '../app/github.ts';
 import { createDiscordMount } from '../bots/discord/app.ts';
 import { githubContribution, signWebhook } from '../bots/github/index.ts';
 import { systemClock } from '../core/ports/clock.ts';
-import { FakeDiscord } from './fakes/discord-api.ts';
-import { startFakeGithubApi, type FakeGithubApi } from './fakes/github-api.ts';
+import { FakeDiscord } from '../dev/fakes/discord-api.ts';
+import { startFakeGithubApi, type FakeGithubApi } from '../dev/fakes/github-api.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
 import { APP_ID, BOT_TOKEN, discordDepsOf, ed25519, guildInteraction, signHeaders, subcommand, user } from './discord-support.ts';
 

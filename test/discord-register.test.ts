@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { runCli } from '../app/cli.ts';
 import { loadConfig } from '../app/config.ts';
 import { COMMANDS, registerFromCli } from '../bots/discord/register.ts';
-import { FakeDiscord } from './fakes/discord-api.ts';
+import { FakeDiscord } from '../dev/fakes/discord-api.ts';
 import { APP_ID, BOT_TOKEN, ed25519 } from './discord-support.ts';
 
 let fake: FakeDiscord;

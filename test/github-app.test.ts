@@ -16,11 +16,15 @@ import { startWorker } from '../app/worker.ts';
 import { githubContribution, signWebhook } from '../bots/github/index.ts';
 import { STATUS_MARKER } from '../bots/github/render.ts';
 import type { Clock } from '../core/ports/clock.ts';
+import { money } from '../core/money.ts';
 import { confirmPledgePayment } from '../core/use-cases/wishes/confirm-pledge-payment.ts';
+import { openWish } from '../core/use-cases/wishes/open-wish.ts';
+import { placePledge } from '../core/use-cases/wishes/place-pledge.ts';
+import { quoteWish } from '../core/use-cases/wishes/quote-wish.ts';
 import type { WishId } from '../core/wishlist.ts';
 import type { JobRuntime } from '../worker/index.ts';
 import { wishRoutes } from '../web/wishes.ts';
-import { startFakeGithubApi, type FakeGithubApi } from './fakes/github-api.ts';
+import { startFakeGithubApi, type FakeGithubApi } from '../dev/fakes/github-api.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
 
 const require = createRequire(import.meta.url);
@@ -423,5 +427,32 @@ describe('GitHub App (Probot) with signed deliveries', () => {
     expect((await deliver('installation', p)).status).toBe(200);
     expect(await s.repositories.find(REPO)).toMatchObject({ optedIn: false, maintainers: [] });
     now = new Date(now.getTime() + 1000);
+  });
+
+  it('says on the issue when a merged PR cannot deliver its funded wish, and leaves other wishes alone', async () => {
+    // The repository was just withdrawn: a funded wish there has nobody to release its money to.
+    const id = `${REPO}#20` as WishId;
+    const ports = { wishes: s.wishes, outbox: s.outbox, clock };
+    await openWish({ ...ports, gateway: s.gateway, currency: 'EUR', id, title: 'Print styles', description: '', requester: 'alice' });
+    await quoteWish({ ...ports, id, amount: money(10_000, 'EUR'), delayDays: 7, by: 'Maint', isMaintainer: true });
+    const { pledgeId } = await placePledge({ ...ports, gateway: s.gateway, id, pledger: { source: 'github', id: 'dave', display: 'dave' }, amount: money(10_000, 'EUR') });
+    await confirmPledgePayment({ ...ports, ledger: s.ledger, wishId: id, pledgeId, provider: 'offline' });
+    expect((await s.wishes.get(id))!.status).toBe('funded');
+    await quiet();
+
+    const pr = withRepo(example('pull_request', (e) => e.action === 'closed'));
+    pr.pull_request.number = 13;
+    pr.pull_request.merged = true;
+    pr.pull_request.body = 'Print styles. Fixes #20, fixes #9 and closes #404.';
+    pr.pull_request.merged_by = { ...pr.sender, login: 'Maint' };
+    expect((await deliver('pull_request', pr)).status).toBe(200);
+    // Started (merging is a maintainer's act), but not delivered: the money stays in escrow.
+    expect((await s.wishes.get(id))!.status).toBe('in_progress');
+    expect(fake.of('POST', /\/issues\/20\/comments$/).map((c) => String(c.body?.body))).toEqual([
+      expect.stringMatching(/^#13 was merged, but the wish could not be marked delivered: acme\/widgets has no opted-in maintainers/),
+    ]);
+    // #9 is an open wish and #404 no wish at all: nothing said, nothing changed.
+    expect((await s.wishes.get(`${REPO}#9` as WishId))!.status).toBe('open');
+    expect(fake.of('POST', /\/issues\/(9|404)\/comments$/)).toHaveLength(0);
   });
 });

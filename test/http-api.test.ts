@@ -10,6 +10,7 @@ import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../edge/logger.ts';
 import { issueOperatorToken } from '../app/operator.ts';
 import { createHttpApp, type HttpApp } from '../app/server.ts';
+import { httpBasics, webRoutes } from '../app/web.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
 import { seedCompany, seedRepository } from './seed.ts';
@@ -30,7 +31,7 @@ describe('public API and company receipts over HTTP', () => {
     await seedCompany(db.prisma, { name: 'Globex', budget: 50_000, allocation: { 'npm:react': 34, 'npm:vue': 33, 'npm:svelte': 33 } });
     await closePeriod({ ledger: services.ledger, clock: services.clock, period: '2026-10' as Period });
     token = (await issueOperatorToken(services, 'Acme')).token;
-    app = createHttpApp({ services });
+    app = createHttpApp({ ...httpBasics(services), routes: webRoutes(services) });
     base = await app.listen(0, '127.0.0.1');
   });
   afterAll(async () => {

@@ -23,7 +23,7 @@ import { parseWishId, type WishId } from '../core/wishlist.ts';
 import { openQueueBackend } from '../worker/backend.ts';
 import { createJobRuntime, type JobRuntime } from '../worker/runtime.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
-import { startFakeGithubApi, type FakeGithubApi } from './fakes/github-api.ts';
+import { startFakeGithubApi, type FakeGithubApi } from '../dev/fakes/github-api.ts';
 import { eventually, testServices } from './worker-support.ts';
 
 // A Redis database of its own: the worker and CLI processes use the default `upkeep` prefix.

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../edge/logger.ts';
 import { createHttpApp, type HttpApp } from '../app/server.ts';
+import { httpBasics, webRoutes } from '../app/web.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { fixedClock } from '../core/ports/clock.ts';
 import { silentOutbox } from '../core/ports/notifications.ts';
@@ -24,7 +25,7 @@ describe('wish banner, share page and OpenAPI', () => {
     s = createServices({ config, db, clock, log: createLogger('silent') });
     await openWish({ wishes: s.wishes, outbox: silentOutbox, gateway: s.gateway, clock, currency: 'EUR', id, title: 'Dark mode <script>alert(1)</script>', description: 'Please', requester: 'zoe' });
     await quoteWish({ wishes: s.wishes, outbox: silentOutbox, clock, id, amount: { amount: 30_000, currency: 'EUR' }, delayDays: 14, by: 'alice', isMaintainer: true });
-    app = createHttpApp({ services: s });
+    app = createHttpApp({ ...httpBasics(s), routes: webRoutes(s) });
     base = await app.listen(0, '127.0.0.1');
   });
   afterAll(async () => {

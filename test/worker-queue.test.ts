@@ -25,7 +25,7 @@ import { queueTarget, workerDeps } from '../app/worker.ts';
 import { openQueueBackend } from '../worker/backend.ts';
 import { createJobRuntime, type JobRuntime, type RuntimeOptions } from '../worker/runtime.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
-import { FakeDiscord } from './fakes/discord-api.ts';
+import { FakeDiscord } from '../dev/fakes/discord-api.ts';
 import { seedCompany, seedRepository } from './seed.ts';
 import { ADMIN_TOKEN, DISCORD_BOT_TOKEN, eventually, FakeSlackApi, sumsPerAccount, testServices } from './worker-support.ts';
 

@@ -10,7 +10,7 @@ import type { Ports } from '../core/ports/index.ts';
 import { authenticateCompany } from '../core/use-cases/authenticate-company.ts';
 import { getPackageSummary } from '../core/use-cases/get-package-summary.ts';
 import { getReceipt, receiptRows } from '../core/use-cases/get-receipt.ts';
-import { apiErrorSchema, bearerToken, parsedField, type RoutePlugin } from '../edge/http.ts';
+import { bearerToken, errorAnswer, jsonAnswer, parsedField, type RoutePlugin } from '../edge/http.ts';
 import { packageSchema, receiptSchema } from './schemas.ts';
 
 export type ApiDeps = Pick<Ports, 'fundingStats' | 'packages' | 'clock' | 'companies' | 'ledger' | 'hashToken'> & { currency: string };
@@ -41,7 +41,7 @@ export function apiRoutes(deps: ApiDeps): RoutePlugin {
           tags: ['packages'],
           summary: 'Public aggregates of one package',
           params: z.object({ id: packageId }),
-          response: { 200: packageSchema, 400: apiErrorSchema },
+          response: { 200: jsonAnswer('The package', packageSchema), 400: errorAnswer('Not a package identifier') },
         },
       },
       async (request, reply) => {
@@ -71,9 +71,9 @@ export function apiRoutes(deps: ApiDeps): RoutePlugin {
               description: 'The receipt; `Accept: text/csv` gives one row per package and maintainer share',
               content: { 'application/json': { schema: receiptSchema }, 'text/csv': { schema: z.string() } },
             },
-            400: apiErrorSchema,
-            401: apiErrorSchema,
-            409: apiErrorSchema,
+            400: errorAnswer('No month, or not a month'),
+            401: errorAnswer('Missing or invalid token'),
+            409: errorAnswer('The month is not closed yet'),
           },
         },
         onRequest: async (request) => {

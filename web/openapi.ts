@@ -56,6 +56,6 @@ export const openApiRoutes: RoutePlugin = async (app) => {
     docs.addHook('onRoute', (route) => {
       route.config = { ...route.config, helmet: DOCS_PAGE } as typeof route.config;
     });
-    await docs.register(scalar, { routePrefix: '/api/docs', configuration: { url: '/api/openapi.json', hideClientButton: true }, logLevel: 'warn' });
+    await docs.register(scalar, { routePrefix: '/api/docs', configuration: { url: '/api/openapi.json', pageTitle: 'Upkeep API reference', hideClientButton: true }, logLevel: 'warn' });
   });
 };

@@ -5,7 +5,7 @@ import type { Ports } from '../core/ports/index.ts';
 import { getWish } from '../core/use-cases/wishes/get-wish.ts';
 import { listWishes } from '../core/use-cases/wishes/list-wishes.ts';
 import { parseRepo, parseWishId, toPublicWish } from '../core/wishlist.ts';
-import { apiErrorSchema, parsedField, type RoutePlugin } from '../edge/http.ts';
+import { errorAnswer, jsonAnswer, parsedField, type RoutePlugin } from '../edge/http.ts';
 import { wishSchema } from './schemas.ts';
 
 export type WishRoutesDeps = Pick<Ports, 'wishes'>;
@@ -27,7 +27,10 @@ export function wishRoutes(deps: WishRoutesDeps): RoutePlugin {
           tags: ['wishes'],
           summary: 'Public wishlist of a repository',
           querystring: z.object({ repo }),
-          response: { 200: z.object({ repo: z.string(), wishes: z.array(wishSchema).meta({ description: 'The wishes, newest first' }) }), 400: apiErrorSchema },
+          response: {
+            200: jsonAnswer('The wishes of the repository, newest first', z.object({ repo: z.string(), wishes: z.array(wishSchema) })),
+            400: errorAnswer('No repository, or not `owner/repo`'),
+          },
         },
       },
       async (request, reply) => {
@@ -43,7 +46,7 @@ export function wishRoutes(deps: WishRoutesDeps): RoutePlugin {
           tags: ['wishes'],
           summary: 'One wish',
           params: z.object({ owner: z.string(), repo: z.string(), number: z.string().meta({ example: '7' }) }),
-          response: { 200: wishSchema, 400: apiErrorSchema, 404: apiErrorSchema },
+          response: { 200: jsonAnswer('The wish', wishSchema), 400: errorAnswer('Not a wish identifier'), 404: errorAnswer('No wish on this issue') },
         },
       },
       async (request, reply) => {

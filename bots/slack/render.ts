@@ -176,7 +176,7 @@ export function renderReceipt(receipt: Receipt, downloadUrl: string | null): Sla
 }
 
 export function renderWishes(repo: string, wishes: readonly Wish[]): SlackReply {
-  if (wishes.length === 0) return reply(`${repo} has no wishes yet.`, [section(`<https://github.com/${esc(repo)}|${esc(repo)}> has no wishes yet. Anyone opens one with \`/wish\` in a comment on an issue.`)]);
+  if (wishes.length === 0) return reply(`${repo} has no wishes yet.`, [section(`<https://github.com/${esc(repo)}|${esc(repo)}> has no wishes yet. Anyone opens one in a comment on one of its GitHub issues; \`/upkeep help github\` shows how.`)]);
   const lines = wishes.map((w) => {
     const p = wishProgress(w);
     const quote = w.quote ? `${p.percent}% of ${formatMoney(money(w.quote.amount, w.quote.currency))} (${w.quote.delayDays} days)` : 'not quoted yet';

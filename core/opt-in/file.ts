@@ -30,5 +30,8 @@ export interface OptInConfig {
   contact: string | null;
 }
 
+/** A rule over the file: the problems it finds, in words a maintainer can act on (none: it passes). */
+export type OptInRule = (file: OptInFile) => readonly string[];
+
 /** A login as the rules compare it: without a leading `@`, lower-case. */
 export const normaliseLogin = (login: string): string => login.replace(/^@/, '').toLowerCase();

@@ -1,6 +1,5 @@
 // Rule: at least one maintainer, each a GitHub login, none listed twice.
-import { normaliseLogin } from './file.ts';
-import type { OptInRule } from './rules.ts';
+import { normaliseLogin, type OptInRule } from './file.ts';
 
 /** GitHub's login grammar: 1-39 letters, digits or single inner hyphens. */
 const LOGIN = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,38}$/i;

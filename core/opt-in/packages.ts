@@ -1,6 +1,6 @@
 // Rule: the file lists at least one package, each in the core's package grammar.
 import { parsePackageId } from '../packages.ts';
-import type { OptInRule } from './rules.ts';
+import type { OptInRule } from './file.ts';
 
 /** Every listed package must parse (`npm:react`, `pypi:requests`...); the list must not be empty. */
 export const packagesRule: OptInRule = (file) => {

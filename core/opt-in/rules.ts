@@ -2,14 +2,13 @@
 // reported at once, and a file that passes them all becomes the normalised opt-in config.
 import { err, ok, type Result } from '../errors.ts';
 import { parsePackageId, type PackageId } from '../packages.ts';
-import { normaliseLogin, type OptInConfig, type OptInFile } from './file.ts';
+import { normaliseLogin, type OptInConfig, type OptInFile, type OptInRule } from './file.ts';
 import { maintainersRule } from './maintainers.ts';
 import { packagesRule } from './packages.ts';
 import { sharesRule } from './shares.ts';
 import { termsRule } from './terms.ts';
 
-/** A rule over the file: the problems it finds, in words a maintainer can act on (none: it passes). */
-export type OptInRule = (file: OptInFile) => readonly string[];
+export type { OptInRule } from './file.ts';
 
 export type OptInRuleName = 'packages' | 'maintainers' | 'shares' | 'terms';
 

@@ -1,5 +1,5 @@
 // Rule: maintainers' shares are whole percents between 1 and 100 that sum to exactly 100.
-import type { OptInRule } from './rules.ts';
+import type { OptInRule } from './file.ts';
 
 /** Each share is a whole number from 1 to 100, and together they make 100. */
 export const sharesRule: OptInRule = (file) => {

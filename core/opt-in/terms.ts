@@ -1,6 +1,5 @@
 // Rule: the maintainers accept the current platform rules.
-import { TERMS_VERSION } from './file.ts';
-import type { OptInRule } from './rules.ts';
+import { TERMS_VERSION, type OptInRule } from './file.ts';
 
 /** `accept_terms` names the current rules version; an older or unknown one is not consent. */
 export const termsRule: OptInRule = (file) =>

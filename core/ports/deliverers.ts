@@ -3,11 +3,9 @@
  * implements its deliverer (bots/<platform>/deliverer.ts); the composition root hands the
  * configured ones to the worker, which owns retries and back-off.
  */
-import type { Notice } from './notifications.ts';
+import type { DeliveryPlatform, Notice } from './notifications.ts';
 
-/** Platforms a notice can be delivered to. */
-export type DeliveryPlatform = 'slack' | 'discord' | 'github';
-export const DELIVERY_PLATFORMS: readonly DeliveryPlatform[] = ['slack', 'discord', 'github'];
+export type { DeliveryPlatform } from './notifications.ts';
 
 /** Posts one notice to one destination; throws to have the delivery retried. */
 export type Deliver = (destination: string, notice: Notice) => Promise<void>;

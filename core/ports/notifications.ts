@@ -1,4 +1,5 @@
-import type { DeliveryPlatform } from './deliverers.ts';
+/** Platforms a notice can be delivered to (each has its deliverer, core/ports/deliverers.ts). */
+export type DeliveryPlatform = 'slack' | 'discord' | 'github';
 
 /**
  * Outgoing notices to the channels that follow something. A notice names what it is about

@@ -1,7 +1,7 @@
 // A small recording fake of the Discord REST API endpoints Upkeep uses, on 127.0.0.1
 // (ephemeral port): editing and following up interaction replies (webhook routes, no bot
 // token, as on Discord), registering commands and posting channel messages (bot token
-// required). Point `DISCORD_API_URL` (without `/v10`) at `url`.
+// required). Point `DISCORD_API_URL` (without `/v10`) at `url`. Used by tests and `npm run demo`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

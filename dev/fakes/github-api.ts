@@ -1,4 +1,5 @@
-// A recording fake of the GitHub REST API endpoints the Upkeep GitHub App uses, on 127.0.0.1:
+// A recording fake of the GitHub REST API endpoints the Upkeep GitHub App uses, on 127.0.0.1
+// (tests and `npm run demo`):
 // installation tokens, repositories (default branch, licence), file contents, collaborator
 // permissions, issue comments (create / edit, 404 once deleted), issues and reactions.
 // Every call is recorded; tests assert on those calls and on the database.

@@ -1,15 +1,6 @@
-// Shared by the Discord tests: an Ed25519 key pair like the developer portal's, signed
-// interactions in Discord's real payload shapes, and the running app against a fake REST API.
+// Discord's side of an interaction, for tests and `npm run demo`: an Ed25519 key pair like the
+// developer portal's, and interactions in Discord's real payload shapes, signed as Discord signs them.
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { loadConfig } from '../app/config.ts';
-import { createLogger } from '../edge/logger.ts';
-import { createServer } from 'node:http';
-type HttpApp = any;
-import { createServices, type Services } from '../app/services.ts';
-import { createDiscordMount, type DiscordDeps, type DiscordMountOptions } from '../bots/discord/app.ts';
-import { systemClock } from '../core/ports/clock.ts';
-import { FakeDiscord } from './fakes/discord-api.ts';
-import type { TestDatabase } from './databases.ts';
 
 export const APP_ID = '1300000000000000001';
 export const GUILD_ID = '1300000000000000002';
@@ -119,79 +110,3 @@ export const modalSubmit = (customId: string, amount: string) => ({
   custom_id: customId,
   components: [{ type: 1, id: 1, components: [{ type: 4, id: 2, custom_id: 'amount', value: amount }] }],
 });
-
-/** The Discord adapter's deps from a test's services: the ports it names, as the composition root hands them. */
-export function discordDepsOf(services: Services): DiscordDeps {
-  const settings = services.config.discord;
-  if (!settings) throw new Error('Discord is not configured');
-  const { clock, wishes, wishSearch, gateway, outbox, subscriptions, identityLinks, inbound, hashToken, log } = services;
-  return { clock, wishes, wishSearch, gateway, outbox, subscriptions, identityLinks, inbound, hashToken, log, currency: services.config.currency, settings };
-}
-
-export interface Harness {
-  services: Services;
-  app: HttpApp;
-  url: string;
-  fake: FakeDiscord;
-  keys: KeyPair;
-  /** POSTs a correctly signed interaction (or with the given headers). */
-  post(body: Record<string, unknown> | string, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
-  /** The message a user finally sees: the immediate reply, or the edit of a deferred one. */
-  finalMessage(interaction: Record<string, unknown>, response: { json: any }): Promise<{ deferred: boolean; ephemeral: boolean; message: any }>;
-  close(): Promise<void>;
-}
-
-export async function startHarness(db: TestDatabase, env: Record<string, string> = {}, mountOptions: DiscordMountOptions = {}): Promise<Harness> {
-  const keys = ed25519();
-  const fake = await new FakeDiscord(BOT_TOKEN).start();
-  const config = loadConfig({
-    DISCORD_APPLICATION_ID: APP_ID,
-    DISCORD_PUBLIC_KEY: keys.publicKeyHex,
-    DISCORD_BOT_TOKEN: BOT_TOKEN,
-    DISCORD_API_URL: fake.url,
-    CURRENCY: 'EUR',
-    PUBLIC_URL: 'http://upkeep.test',
-    ...env,
-  });
-  const services = createServices({ config, db, clock: systemClock, log: createLogger('silent') });
-  const mount = createDiscordMount(discordDepsOf(services), mountOptions);
-  const server = createServer((req, res) => { if (req.url === mount.path) void mount.listener(req, res); else { res.statusCode = 404; res.end(); } });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const url = `http://127.0.0.1:${(server.address() as any).port}`;
-  const app = { close: () => new Promise<void>((r) => server.close(() => r())) };
-  const post = async (body: Record<string, unknown> | string, headers?: Record<string, string>) => {
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    const res = await fetch(`${url}/discord/interactions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(headers ?? signHeaders(keys.privateKey, text)) },
-      body: text,
-    });
-    const raw = await res.text();
-    let json: any = null;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      json = raw;
-    }
-    return { status: res.status, json };
-  };
-  const finalMessage = async (interaction: Record<string, unknown>, response: { json: any }) => {
-    if (response.json?.type === 4) return { deferred: false, ephemeral: (response.json.data.flags ?? 0) === 64, message: response.json.data };
-    if (response.json?.type !== 5) throw new Error(`not a message response: ${JSON.stringify(response.json)}`);
-    const edit = await fake.editOf(String(interaction.token));
-    return { deferred: true, ephemeral: (response.json.data?.flags ?? 0) === 64, message: edit.body };
-  };
-  return {
-    services,
-    app,
-    url,
-    fake,
-    keys,
-    post,
-    finalMessage,
-    async close() {
-      await app.close();
-      await fake.stop();
-    },
-  };
-}
