@@ -172,11 +172,14 @@ export function createHttpApp({ log, routes = [], mounts = [], probes = [], heal
  * received); the public schemas are only sent, so an input twin no operation uses is dropped.
  */
 function withoutUnusedInputs<T>(document: T): T {
-  const schemas = (document as { components?: { schemas?: Record<string, unknown> } }).components?.schemas;
+  const components = (document as { components?: { schemas?: Record<string, unknown> } }).components;
+  const schemas = components?.schemas;
   if (!schemas) return document;
-  const used = JSON.stringify({ ...document, components: { ...(document as { components: object }).components, schemas: {} } });
+  const refs = (value: unknown) => [...JSON.stringify(value).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+  const reached = new Set(refs({ ...document, components: { ...components, schemas: {} } }));
+  for (const name of reached) for (const next of refs(schemas[name] ?? null)) reached.add(next);
   for (const name of Object.keys(schemas)) {
-    if (name.endsWith('Input') && name.slice(0, -'Input'.length) in schemas && !used.includes(`#/components/schemas/${name}"`)) delete schemas[name];
+    if (name.endsWith('Input') && name.slice(0, -'Input'.length) in schemas && !reached.has(name)) delete schemas[name];
   }
   return document;
 }

@@ -1,7 +1,8 @@
 /**
  * Expected failures of the domain. Each carries a stable `code` (what adapters switch on),
- * a `userMessage` that says what is wrong and how to fix it, and the `details` a renderer
- * needs (package id, points, limits...). Log messages and stack traces never reach users.
+ * a `userMessage` that says in plain language what is wrong, the `details` a renderer needs
+ * (package id, points, limits...) and, where a command helps, a `hint` (built from the usage
+ * table in core/commands/usage.ts). Log messages and stack traces never reach users.
  */
 export const DOMAIN_ERROR_CODES = [
   // input
