@@ -40,9 +40,18 @@ export interface HttpAppOptions {
   openapi?: Partial<OpenAPIV3_1.Document>;
 }
 
+/** A route the app serves, with the largest body it accepts. */
+export interface ServedRoute {
+  method: string;
+  url: string;
+  bodyLimit: number;
+}
+
 export interface HttpApp {
   server: Server;
   fastify: ZodFastify;
+  /** Every route and mount registered (complete once the app listens). */
+  routes(): ServedRoute[];
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -81,7 +90,7 @@ export function createHttpApp({ log, routes = [], mounts = [], probes = [], heal
   });
 
   const methods = new MethodIndex();
-  app.addHook('onRoute', (route) => methods.add(route.method, route.url));
+  app.addHook('onRoute', (route) => methods.add(route.method, route.url, route.bodyLimit ?? DEFAULT_BODY_LIMIT));
   // A declared length over the route's limit is refused before anything is read or parsed.
   app.addHook('onRequest', async (request) => {
     const length = Number(request.headers['content-length'] ?? 0);
@@ -158,6 +167,7 @@ export function createHttpApp({ log, routes = [], mounts = [], probes = [], heal
   return {
     server: app.server,
     fastify: app,
+    routes: () => methods.routes(),
     listen: async (port, host = '0.0.0.0') => {
       await app.listen({ port, host });
       const { port: actual } = app.server.address() as AddressInfo;
@@ -254,18 +264,21 @@ function replay(raw: IncomingMessage, body: Buffer): IncomingMessage {
 
 /** Which methods each registered path pattern serves, so a known path with another method gets 405. */
 class MethodIndex {
-  private readonly patterns = new Map<string, { re: RegExp; methods: Set<string> }>();
+  private readonly patterns = new Map<string, { re: RegExp; methods: Map<string, number> }>();
 
-  add(method: string | string[], url: string): void {
-    const key = url;
-    const entry = this.patterns.get(key) ?? { re: patternOf(url), methods: new Set<string>() };
-    for (const m of [method].flat()) entry.methods.add(m);
-    this.patterns.set(key, entry);
+  add(method: string | string[], url: string, bodyLimit: number): void {
+    const entry = this.patterns.get(url) ?? { re: patternOf(url), methods: new Map<string, number>() };
+    for (const m of [method].flat()) entry.methods.set(m, bodyLimit);
+    this.patterns.set(url, entry);
+  }
+
+  routes(): ServedRoute[] {
+    return [...this.patterns].flatMap(([url, { methods }]) => [...methods].map(([method, bodyLimit]) => ({ method, url, bodyLimit })));
   }
 
   allowed(path: string): string[] {
     const found = new Set<string>();
-    for (const { re, methods } of this.patterns.values()) if (re.test(path)) for (const m of methods) found.add(m);
+    for (const { re, methods } of this.patterns.values()) if (re.test(path)) for (const m of methods.keys()) found.add(m);
     return [...found].sort();
   }
 }

@@ -1,3 +1,4 @@
+import { noticeKeys } from './keys.ts';
 import { parseAccountKey, type LedgerTransaction } from './ledger.ts';
 import { formatMoney } from './money.ts';
 import { receiptLinesByCompany, summarisePlan } from './month-end.ts';
@@ -26,7 +27,7 @@ export function monthEndNotices(period: Period, plan: readonly LedgerTransaction
         : `${l.package} ${money(l.amount)} (${l.maintainers.map((m) => m.login).join(', ')})`,
     );
     notices.push({
-      key: `close:${period}:summary:company:${companyId}`,
+      key: noticeKeys.companySummary(period, companyId),
       target: `company:${companyId}`,
       kind: 'month_end_summary',
       text: `${period}: ${money(total)} went to ${lines.length} package${lines.length === 1 ? '' : 's'} — ${parts.join('; ')}.`,
@@ -44,7 +45,7 @@ export function monthEndNotices(period: Period, plan: readonly LedgerTransaction
   for (const [pkg, total] of summary.packages) {
     const companies = companiesPerPackage.get(pkg) ?? 0;
     notices.push({
-      key: `close:${period}:summary:package:${pkg}`,
+      key: noticeKeys.packageSummary(period, pkg),
       target: `package:${pkg}`,
       kind: 'month_end_summary',
       text: `${pkg} received ${money(total)} from ${companies} compan${companies === 1 ? 'y' : 'ies'} for ${period}.`,

@@ -61,7 +61,7 @@ export function wishNotices(wish: Wish, events: readonly WishEvent[]): Notice[] 
     switch (e.type) {
       case 'progress':
         notices.push({
-          key: `wish:${wish.id}:progress:${e.milestone}`,
+          key: noticeKeys.wish(wish.id, `progress:${e.milestone}`),
           target,
           kind: 'wish_progress',
           text: `${name} is ${e.milestone}% funded (${amount(e.paid)} of ${amount(e.quote)}).`,
@@ -70,7 +70,7 @@ export function wishNotices(wish: Wish, events: readonly WishEvent[]): Notice[] 
         break;
       case 'funded':
         notices.push({
-          key: `wish:${wish.id}:funded`,
+          key: noticeKeys.wish(wish.id, 'funded'),
           target,
           kind: 'wish_funded',
           text: `${name} is funded: ${amount(e.paid)} for a quote of ${amount(e.quote.amount)}. @${e.maintainer} can now start the work.`,
@@ -80,7 +80,7 @@ export function wishNotices(wish: Wish, events: readonly WishEvent[]): Notice[] 
       case 'quoted':
       case 'requoted':
         notices.push({
-          key: `wish:${wish.id}:quote:${quoteNumber(wish, e.quote)}`,
+          key: noticeKeys.wish(wish.id, `quote:${quoteNumber(wish, e.quote)}`),
           target,
           kind: e.type === 'quoted' ? 'wish_quoted' : 'wish_requoted',
           text:
@@ -91,11 +91,11 @@ export function wishNotices(wish: Wish, events: readonly WishEvent[]): Notice[] 
         });
         break;
       case 'started':
-        notices.push({ key: `wish:${wish.id}:started`, target, kind: 'wish_started', text: `Work on ${name} has started (@${e.by}).`, data: { ...base, by: e.by } });
+        notices.push({ key: noticeKeys.wish(wish.id, 'started'), target, kind: 'wish_started', text: `Work on ${name} has started (@${e.by}).`, data: { ...base, by: e.by } });
         break;
       case 'delivered':
         notices.push({
-          key: `wish:${wish.id}:delivered`,
+          key: noticeKeys.wish(wish.id, 'delivered'),
           target,
           kind: 'wish_delivered',
           text: `${name} was delivered${e.pr ? ` in #${e.pr}` : ''}; ${amount(e.paid)} goes to the maintainers.`,
@@ -104,7 +104,7 @@ export function wishNotices(wish: Wish, events: readonly WishEvent[]): Notice[] 
         break;
       case 'cancelled':
         notices.push({
-          key: `wish:${wish.id}:cancelled`,
+          key: noticeKeys.wish(wish.id, 'cancelled'),
           target,
           kind: 'wish_cancelled',
           text: `${name} was cancelled; every pledge is refunded.`,
@@ -113,7 +113,7 @@ export function wishNotices(wish: Wish, events: readonly WishEvent[]): Notice[] 
         break;
       case 'expired':
         notices.push({
-          key: `wish:${wish.id}:expired`,
+          key: noticeKeys.wish(wish.id, 'expired'),
           target,
           kind: 'wish_expired',
           text: `${name} was not funded before its deadline and expired; every pledge is refunded.`,
