@@ -46,6 +46,7 @@ export function createDiscordMount(deps: DiscordDeps, { api, inlineMs = INLINE_M
   return {
     name: 'discord',
     path: DISCORD_PATH,
+    bodyLimit: BODY_LIMIT,
     listener: async (req, res) => {
       if (req.method !== 'POST') return sendError(res, 405, 'method_not_allowed', `Discord interactions are POSTed to ${DISCORD_PATH}.`, { allow: 'POST' });
       let body: Buffer;

@@ -85,5 +85,5 @@ export async function githubContribution(deps: GithubDeps, options: GithubClient
       if (!(e instanceof DeliveryFailed)) throw e;
     }
   };
-  return { mounts: [{ name: 'github', path: WEBHOOK_PATH, listener }] };
+  return { mounts: [{ name: 'github', path: WEBHOOK_PATH, bodyLimit: MAX_BODY, listener }] };
 }
