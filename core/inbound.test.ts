@@ -48,6 +48,19 @@ describe('receiveOnce', () => {
     expect(await receiveOnce(log, delivery, 'claim-first', async () => 'again')).toEqual({ duplicate: true });
   });
 
+  it('claim-first-release-refusals: a refusal is released (sent again, answered again); a crash or a payment that could not start keeps the claim', async () => {
+    const log = memoryLog();
+    const refused = () => Promise.reject(new DomainError('allocation_points_total', 'The points add up to 90, not 100.'));
+    await expect(receiveOnce(log, delivery, 'claim-first-release-refusals', refused)).rejects.toThrow('not 100');
+    await expect(receiveOnce(log, delivery, 'claim-first-release-refusals', refused)).rejects.toThrow('not 100');
+    expect(log.rows.size).toBe(0);
+    await expect(receiveOnce(log, delivery, 'claim-first-release-refusals', async () => Promise.reject(new Error('socket hang up')))).rejects.toThrow('socket hang up');
+    expect(await receiveOnce(log, delivery, 'claim-first-release-refusals', async () => 'again')).toEqual({ duplicate: true });
+    const other = { ...delivery, externalId: 'd-2' };
+    await expect(receiveOnce(log, other, 'claim-first-release-refusals', async () => Promise.reject(new DomainError('payment_failed', 'Stripe did not answer.')))).rejects.toThrow('Stripe');
+    expect(await receiveOnce(log, other, 'claim-first-release-refusals', async () => 'again')).toEqual({ duplicate: true });
+  });
+
   it('claim-first: a concurrent redelivery is skipped while the first is still running', async () => {
     const log = memoryLog();
     let release!: () => void;

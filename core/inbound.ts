@@ -6,7 +6,14 @@
  * - `claim-first`: the delivery is claimed before handling, so a concurrent redelivery is skipped
  *   at once. If handling fails with an error a retry may fix (`retryable`), the claim is
  *   released and the provider's redelivery is handled again; a refusal (DomainError) keeps the
- *   claim, since the same input would be refused again.
+ *   claim, since the same input would be refused again. For providers that redeliver on their
+ *   own after a failure (GitHub, Discord).
+ * - `claim-first-release-refusals`: claimed before handling too, but the release goes the other
+ *   way. A refusal applied nothing, so the claim is released and a person who sends the same
+ *   thing again gets the same answer again. An unexpected failure, or a payment that could not
+ *   start after its pledge was recorded, keeps the claim: part of it may have been applied, and
+ *   a new attempt comes with a new id. For requests a person resends by hand (Slack commands
+ *   and forms, which Slack itself retries only while the first attempt is unanswered).
  * - `record-after`: handling runs first and must be idempotent (every effect has its own key);
  *   the delivery is recorded only once it succeeded, so a crash mid-way is completed by the
  *   redelivery. A delivery already recorded is skipped without running the handler.
@@ -14,7 +21,7 @@
 import { isDomainError } from './errors.ts';
 import type { InboundLog } from './ports/inbound.ts';
 
-export type InboundPolicy = 'claim-first' | 'record-after';
+export type InboundPolicy = 'claim-first' | 'claim-first-release-refusals' | 'record-after';
 
 export interface InboundDelivery {
   /** `github`, `github-comment`, `slack`, `discord`, `stripe`... */
@@ -30,6 +37,14 @@ export type Received<T> = { duplicate: true } | { duplicate: false; value: T };
 /** Whether a failed handling should be tried again on redelivery: anything but a refusal. */
 export const retryable = (e: unknown): boolean => !isDomainError(e);
 
+/** A refusal that applied nothing (a pledge whose payment could not start stays recorded). */
+const appliedNothing = (e: unknown): boolean => isDomainError(e) && e.code !== 'payment_failed';
+
+const RELEASE: Readonly<Record<Exclude<InboundPolicy, 'record-after'>, (e: unknown) => boolean>> = {
+  'claim-first': retryable,
+  'claim-first-release-refusals': appliedNothing,
+};
+
 /** Runs `handle` for a delivery not seen before, under `policy`; a duplicate does not run it. */
 export async function receiveOnce<T>(
   inbound: InboundLog,
@@ -38,12 +53,12 @@ export async function receiveOnce<T>(
   handle: () => Promise<T>,
 ): Promise<Received<T>> {
   const { source, externalId, kind = null, payload } = delivery;
-  if (policy === 'claim-first') {
+  if (policy !== 'record-after') {
     if (!(await inbound.claim(source, externalId, kind, payload))) return { duplicate: true };
     try {
       return { duplicate: false, value: await handle() };
     } catch (e) {
-      if (retryable(e)) await inbound.release(source, externalId);
+      if (RELEASE[policy](e)) await inbound.release(source, externalId);
       throw e;
     }
   }

@@ -21,11 +21,11 @@ import type { WishId } from '../core/wishlist.ts';
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../edge/logger.ts';
 import { createHttpApp, type HttpApp } from '../app/server.ts';
+import { paymentRoutes } from '../app/web.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { StripeGateway } from '../payments/stripe-gateway.ts';
 import { checkLedgerInvariants } from '../prisma/ledger-checks.ts';
 import { reconcilePayments } from '../prisma/payment-store.ts';
-import { stripeWebhookMount } from '../web/stripe-webhooks.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
 import { startFakeStripe, type FakeStripe } from './fakes/stripe-api.ts';
 import { seedCompany, seedRepository } from './seed.ts';
@@ -49,7 +49,7 @@ beforeAll(async () => {
   db = await openTestDatabase('postgres');
   const config = loadConfig({ STRIPE_SECRET_KEY: 'sk_test_upkeep', STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_API_URL: fake.url, PUBLIC_URL: 'http://upkeep.test', CURRENCY: 'EUR' });
   s = { ...createServices({ config, db, clock, log: createLogger('silent') }), outbox };
-  app = createHttpApp({ services: s, mounts: [stripeWebhookMount(s)!] });
+  app = createHttpApp({ log: s.log, routes: paymentRoutes(s) });
   base = await app.listen(0, '127.0.0.1');
 });
 
@@ -163,6 +163,9 @@ describe('pledges through Stripe Checkout', () => {
     expect(funded).toBe(1);
     const inbound = await db.prisma.inboundEvent.count({ where: { source: 'stripe', externalId: (event as any).id } });
     expect(inbound).toBe(1);
+    // The event's object is kept with the record, for reconciliation.
+    const recorded = await db.prisma.inboundEvent.findFirst({ where: { source: 'stripe', externalId: (event as any).id } });
+    expect(recorded!.payload).toEqual((event as any).data.object);
     await soundLedger();
   });
 

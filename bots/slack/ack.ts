@@ -1,6 +1,6 @@
 // Slack waits 3 s for an ack and retries after that. Two helpers every handler shares: answer in
 // the ack when the work is quick (or say "working on it" and reply later), and handle a request
-// at most once in effect (core/inbound.ts `receiveOnce`, claim-first).
+// at most once in effect (core/inbound.ts `receiveOnce`, claim-first-release-refusals).
 import { receiveOnce } from '../../core/inbound.ts';
 import type { SlackDeps } from './deps.ts';
 import type { Logger } from '../../edge/logger.ts';
@@ -25,11 +25,12 @@ export async function withinBudget<T>(work: Promise<T>, ackBudgetMs: number): Pr
 
 /**
  * Claims a Slack request (a trigger id, a view's state, an event id) and runs `handle` the first
- * time only: a retry of a request being handled, or handled, does nothing (null). A refusal keeps
- * the claim; an unexpected failure releases it, so Slack's retry is handled again.
+ * time only: a retry of a request being handled, or handled, does nothing (null). A refusal is
+ * released, so the same command or form sent again is answered again; after an unexpected
+ * failure the claim stays, since part of the change may have been applied.
  */
 export async function once<T>(deps: Pick<SlackDeps, 'inbound'>, externalId: string, kind: string, handle: () => Promise<T>): Promise<{ value: T } | null> {
-  const r = await receiveOnce(deps.inbound, { source: 'slack', externalId, kind }, 'claim-first', handle);
+  const r = await receiveOnce(deps.inbound, { source: 'slack', externalId, kind }, 'claim-first-release-refusals', handle);
   return r.duplicate ? null : { value: r.value };
 }
 
