@@ -11,6 +11,7 @@ import { systemClock } from '../core/ports/clock.ts';
 import { closePeriod } from '../core/use-cases/close-period.ts';
 import { formatMoney } from '../core/money.ts';
 import { runPaymentsCommand } from '../payments/operator-commands.ts';
+import { operatorDeps } from './cli.ts';
 import { openDatabase } from '../prisma/db.ts';
 import { checkLedgerInvariants } from '../prisma/ledger-checks.ts';
 import { APP_ID, BOT_TOKEN, ed25519, guildInteraction, signHeaders, slash, user } from '../dev/fakes/discord-interactions.ts';
@@ -22,7 +23,7 @@ import { createLogger } from '../edge/logger.ts';
 import { issueOperatorToken } from './operator.ts';
 import { assemblePlatform } from './platform.ts';
 import { createHttpApp } from './server.ts';
-import { databaseProbe, httpBasics } from './web.ts';
+import { httpBasics } from './web.ts';
 import { createServices } from './services.ts';
 
 const REPO = 'reactjs/react-widgets';
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   const db = await openDatabase(config.database);
   const services = createServices({ config, db, clock: systemClock, log: createLogger('warn') });
   const platform = await assemblePlatform(services);
-  const http = createHttpApp({ ...httpBasics(services), routes: platform.routes, mounts: platform.mounts, probes: [databaseProbe(db), ...platform.probes] });
+  const http = createHttpApp({ ...httpBasics(services, platform.probes), routes: platform.routes, mounts: platform.mounts });
   const url = await http.listen(0, '127.0.0.1');
   (config as { publicUrl: string }).publicUrl = url;
   const slack = new SlackDriver(url, slackApi);
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
     say('Payments are offline: the operator marks the pledges paid (`npm run upkeep -- payments:mark-paid <id>`)');
     const pending = await db.prisma.payment.findMany({ where: { kind: 'pledge', status: 'pending' }, orderBy: { createdAt: 'asc' } });
     for (const p of pending) {
-      const r = await runPaymentsCommand(services, 'payments:mark-paid', [p.id]);
+      const r = await runPaymentsCommand(operatorDeps(services), 'payments:mark-paid', [p.id]);
       show(firstLine(r.lines.join(' ')));
     }
     wish = await services.wishes.get(`${REPO}#7` as never);

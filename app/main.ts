@@ -6,7 +6,7 @@ import { loadConfigOrExit, run, stopOnSignals } from './lifecycle.ts';
 import { createLogger } from '../edge/logger.ts';
 import { assemblePlatform } from './platform.ts';
 import { createHttpApp } from './server.ts';
-import { databaseProbe, httpBasics } from './web.ts';
+import { httpBasics } from './web.ts';
 import { createServices } from './services.ts';
 
 function enabledAdapters(config: Config): string {
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   if (db.migrations.applied.length > 0) log.info({ applied: db.migrations.applied }, 'migrations applied');
   const services = createServices({ config, db, clock: systemClock, log });
   const platform = await assemblePlatform(services);
-  const http = createHttpApp({ ...httpBasics(services), routes: platform.routes, mounts: platform.mounts, probes: [databaseProbe(db), ...platform.probes] });
+  const http = createHttpApp({ ...httpBasics(services, platform.probes), routes: platform.routes, mounts: platform.mounts });
   const url = await http.listen(config.port);
   const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.database.dataDir}`;
   console.log(`Upkeep serves ${url} (public URL ${config.publicUrl}); database: ${where}; currency ${config.currency}`);

@@ -39,7 +39,7 @@ export function databaseProbe(db: Database): HealthProbe {
   return { name: 'database', check: async () => void (await db.prisma.$queryRawUnsafe('SELECT 1')) };
 }
 
-/** What every HTTP app of the platform shares: the logger, the database probe, the document's header. */
-export function httpBasics(s: Services): Pick<HttpAppOptions, 'log' | 'probes' | 'health' | 'openapi'> {
-  return { log: s.log, probes: [databaseProbe(s.db)], health: { database: s.db.kind }, openapi: apiDocument(s.config.publicUrl) };
+/** What every HTTP app of the platform shares: the logger, the health probes (the database's first), the document's header. */
+export function httpBasics(s: Services, probes: readonly HealthProbe[] = []): Pick<HttpAppOptions, 'log' | 'probes' | 'health' | 'openapi'> {
+  return { log: s.log, probes: [databaseProbe(s.db), ...probes], health: { database: s.db.kind }, openapi: apiDocument(s.config.publicUrl) };
 }

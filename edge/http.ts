@@ -140,36 +140,3 @@ export function bearerToken(req: { headers: IncomingHttpHeaders }): string | nul
   const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
   return m ? m[1]! : null;
 }
-
-/** A route written against raw Node objects, with `{name}` / `{name*}` path segments. */
-export interface Route {
-  method: string;
-  path: string;
-  handler: (req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => Promise<void> | void;
-}
-
-/**
- * Registers raw-Node routes as a RoutePlugin (for adapters not yet written as Fastify plugins):
- * a handler that throws before answering gets the common error answer.
- */
-export function nodeRoutes(routes: readonly Route[]): RoutePlugin {
-  return (app) => {
-    for (const route of routes) {
-      const rest = /\{(\w+)\*\}$/.exec(route.path)?.[1];
-      const url = route.path.replace(/\{(\w+)\*\}$/, '*').replace(/\{(\w+)\}/g, ':$1');
-      app.route({
-        method: route.method as 'GET',
-        url,
-        handler: async (request, reply) => {
-          const params = { ...(request.params as Record<string, string>) };
-          if (rest) {
-            params[rest] = params['*'] ?? '';
-            delete params['*'];
-          }
-          await route.handler(request.raw, reply.raw, params);
-          if (reply.raw.headersSent || reply.raw.writableEnded) reply.hijack();
-        },
-      });
-    }
-  };
-}
