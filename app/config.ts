@@ -3,6 +3,10 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { DiscordSettings } from '../bots/discord/deps.ts';
+import type { GithubSettings } from '../bots/github/deps.ts';
+import type { SlackSettings } from '../bots/slack/deps.ts';
+import type { StripeSettings } from '../payments/create-gateway.ts';
 
 const optional = z
   .string()
@@ -76,10 +80,10 @@ export interface Config {
   logLevel: string;
   /** How long a killed worker's job stays locked before another worker resumes it. */
   workerLockMs: number | null;
-  slack: { signingSecret: string; botToken: string | null; oauth: { clientId: string; clientSecret: string; stateSecret: string } | null; apiUrl: string } | null;
-  discord: { applicationId: string; publicKey: string; botToken: string | null; apiUrl: string } | null;
-  github: { appId: string; privateKey: string; webhookSecret: string; apiUrl: string } | null;
-  stripe: { secretKey: string; webhookSecret: string; apiUrl: string | null } | null;
+  slack: SlackSettings | null;
+  discord: DiscordSettings | null;
+  github: GithubSettings | null;
+  stripe: StripeSettings | null;
 }
 
 export class ConfigError extends Error {

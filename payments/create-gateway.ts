@@ -1,11 +1,17 @@
 // Chooses the payment gateway from the configuration: Stripe when STRIPE_SECRET_KEY (and its
 // webhook secret) are set, otherwise offline, where commitments are settled by the operator.
 import type { PaymentProvider, PaymentStore } from '../core/ports/payments.ts';
-import type { Config } from '../app/config.ts';
 import { OfflineGateway } from './offline-gateway.ts';
 import { StripeGateway } from './stripe-gateway.ts';
 
-export function createPaymentGateway(config: Pick<Config, 'stripe' | 'publicUrl'>, store: PaymentStore, opts: { maxNetworkRetries?: number } = {}): PaymentProvider {
+/** Stripe's variables (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_URL). */
+export interface StripeSettings {
+  secretKey: string;
+  webhookSecret: string;
+  apiUrl: string | null;
+}
+
+export function createPaymentGateway(config: { stripe: StripeSettings | null; publicUrl: string }, store: PaymentStore, opts: { maxNetworkRetries?: number } = {}): PaymentProvider {
   if (!config.stripe) return new OfflineGateway(store);
   return new StripeGateway({
     secretKey: config.stripe.secretKey,
