@@ -1,19 +1,10 @@
-// The composition root: every port implemented once, handed to routes, bots and jobs.
+// The composition root's ports: every port implemented once on the database; app/ hands each
+// adapter, route plugin and job the part it declares.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../core/ports/clock.ts';
-import type { CompanyStore } from '../core/ports/companies.ts';
-import type { FundingStats } from '../core/ports/funding-stats.ts';
-import type { IdentityLinkStore } from '../core/ports/identity-links.ts';
-import type { LedgerStore } from '../core/ports/ledger.ts';
-import type { PackageDirectory } from '../core/ports/packages.ts';
-import type { NotificationOutbox } from '../core/ports/notifications.ts';
-import type { PaymentProvider, PaymentStore } from '../core/ports/payments.ts';
 import { createPaymentGateway } from '../payments/create-gateway.ts';
 import { PrismaPaymentStore } from '../prisma/payment-store.ts';
-import type { RepositoryActivitySource, RepositoryStore } from '../core/ports/repositories.ts';
 import { githubActivitySource } from '../bots/github/activity.ts';
-import type { WishStore } from '../core/ports/wishes.ts';
-import type { SubscriptionStore } from '../core/ports/subscriptions.ts';
 import type { Database } from '../prisma/db.ts';
 import { PrismaCompanyStore } from '../prisma/company-store.ts';
 import { PrismaFundingStats } from '../prisma/funding-stats.ts';
