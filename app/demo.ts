@@ -4,6 +4,7 @@
 // fakes the tests use (test/fakes), so the demo runs on a machine without network.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signWebhook } from '../bots/github/index.ts';
@@ -36,6 +37,18 @@ const say = (title: string) => console.log(`\n${++step}. ${title}`);
 const show = (line: string) => console.log(`   ${line}`);
 const firstLine = (s: string) => s.replace(/\s+/g, ' ').slice(0, 220);
 
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'upkeep-demo-'));
   const slackApi = await startFakeSlackApi();
@@ -43,7 +56,12 @@ async function main(): Promise<void> {
   const discordApi = await new FakeDiscord(BOT_TOKEN).start();
   const discordKeys = ed25519();
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  // Links (banner, share page, downloads) are built from PUBLIC_URL when the routes are made, so
+  // the port is chosen before the platform is assembled.
+  const port = await freePort();
   const config = loadConfig({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     UPKEEP_DATA_DIR: dataDir,
     CURRENCY: 'EUR',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -62,8 +80,7 @@ async function main(): Promise<void> {
   const services = createServices({ config, db, clock: systemClock, log: createLogger('warn') });
   const platform = await assemblePlatform(services);
   const http = createHttpApp({ ...httpBasics(services, platform.probes), routes: platform.routes, mounts: platform.mounts });
-  const url = await http.listen(0, '127.0.0.1');
-  (config as { publicUrl: string }).publicUrl = url;
+  const url = await http.listen(port, '127.0.0.1');
   const slack = new SlackDriver(url, slackApi);
 
   const github = async (event: string, payload: unknown) => {

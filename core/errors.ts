@@ -47,7 +47,6 @@ export const DOMAIN_ERROR_CODES = [
   'identity_mismatch',
   // payments
   'payment_failed',
-  'payments_offline',
   'conflict',
 ] as const;
 

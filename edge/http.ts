@@ -65,7 +65,6 @@ export const DOMAIN_ERROR_STATUS = {
   link_expired: 400,
   identity_mismatch: 400,
   payment_failed: 400,
-  payments_offline: 400,
   conflict: 409,
 } as const satisfies Record<DomainErrorCode, 400 | 401 | 403 | 404 | 409>;
 

@@ -20,7 +20,7 @@ import { writeWishSpec } from '../core/use-cases/wishes/write-wish-spec.ts';
 import { wishNotices } from '../core/wish-notices.ts';
 import type { RepoId, WishId } from '../core/wishlist.ts';
 import { PrismaLedgerStore } from '../prisma/ledger-store.ts';
-import { recordInbound } from '../prisma/inbound-events.ts';
+import { PrismaInboundLog } from '../prisma/inbound-log.ts';
 import { PrismaRepositoryStore } from '../prisma/repository-store.ts';
 import { PrismaWishStore } from '../prisma/wish-store.ts';
 import { BACKENDS, openTestDatabase, type TestDatabase } from './databases.ts';
@@ -78,10 +78,18 @@ describe.each(BACKENDS)('wish use-cases on %s', (backend) => {
       ...(extra.commitment ? { commitment: eur(extra.commitment) } : {}),
     });
 
-  it('recordInbound is true once per (source, id)', async () => {
-    expect(await recordInbound(db.prisma, 'github', 'd-1', 'push')).toBe(true);
-    expect(await recordInbound(db.prisma, 'github', 'd-1', 'push')).toBe(false);
-    expect(await recordInbound(db.prisma, 'slack', 'd-1')).toBe(true);
+  it('the inbound log claims once per (source, id), under concurrency too, and forgets on release', async () => {
+    const inbound = new PrismaInboundLog(db.prisma);
+    expect(await inbound.claim('github', 'd-1', 'push')).toBe(true);
+    expect(await inbound.claim('github', 'd-1', 'push')).toBe(false);
+    expect(await inbound.claim('slack', 'd-1')).toBe(true);
+    expect(await inbound.seen('github', 'd-1')).toBe(true);
+    await inbound.release('github', 'd-1');
+    expect(await inbound.seen('github', 'd-1')).toBe(false);
+    const racing = await Promise.all(Array.from({ length: 8 }, () => inbound.claim('stripe', 'evt_1', 'charge.refunded', { id: 'ch_1' })));
+    expect(racing.filter(Boolean)).toHaveLength(1);
+    const [row] = await db.prisma.$queryRawUnsafe<{ payload: unknown }[]>("SELECT payload FROM inbound_event WHERE source = 'stripe' AND external_id = 'evt_1'");
+    expect(row!.payload).toEqual({ id: 'ch_1' });
   });
 
   it('opens a wish once, with the commitment as a committed pledge; get and list it', async () => {

@@ -97,7 +97,6 @@ export const ERROR_LEAD = {
   link_expired: NOT_UNDERSTOOD,
   identity_mismatch: NOT_ALLOWED,
   payment_failed: PAYMENT,
-  payments_offline: PAYMENT,
   conflict: NOT_NOW,
 } as const satisfies Record<DomainErrorCode, string>;
 

@@ -47,7 +47,6 @@ export const ERROR_TITLE = {
   link_expired: REFUSED,
   identity_mismatch: REFUSED,
   payment_failed: PAYMENT,
-  payments_offline: PAYMENT,
   conflict: REFUSED,
 } as const satisfies Record<DomainErrorCode, string>;
 
