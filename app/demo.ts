@@ -23,7 +23,7 @@ import { loadConfig } from './config.ts';
 import { createLogger } from '../edge/logger.ts';
 import { issueOperatorToken } from './operator.ts';
 import { assemblePlatform } from './platform.ts';
-import { createHttpApp } from './server.ts';
+import { createHttpApp } from '../edge/server.ts';
 import { httpBasics } from './web.ts';
 import { createServices } from './services.ts';
 

@@ -5,7 +5,7 @@ import type { Config } from './config.ts';
 import { loadConfigOrExit, run, stopOnSignals } from './lifecycle.ts';
 import { createLogger } from '../edge/logger.ts';
 import { assemblePlatform } from './platform.ts';
-import { createHttpApp } from './server.ts';
+import { createHttpApp } from '../edge/server.ts';
 import { httpBasics } from './web.ts';
 import { createServices } from './services.ts';
 

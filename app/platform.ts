@@ -9,7 +9,7 @@ import { githubContribution } from '../bots/github/index.ts';
 import { githubDeps } from './github.ts';
 import { attachWorker } from '../worker/index.ts';
 import { queueTarget, workerDeps } from './worker.ts';
-import type { HealthProbe, Mount } from './server.ts';
+import type { HealthProbe, Mount } from '../edge/contribution.ts';
 import type { Services } from './services.ts';
 
 export interface Platform {

@@ -9,7 +9,7 @@ import { apiRoutes } from '../web/api.ts';
 import { apiDocument, openApiRoutes } from '../web/openapi.ts';
 import { widgetRoutes } from '../web/widget.ts';
 import { wishRoutes } from '../web/wishes.ts';
-import type { HttpAppOptions } from './server.ts';
+import type { HttpAppOptions } from '../edge/server.ts';
 import type { Services } from './services.ts';
 
 /** The public routes: API, its OpenAPI document and reference, banner and share page. */

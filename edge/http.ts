@@ -73,7 +73,16 @@ export const statusOf = (code: DomainErrorCode): number => DOMAIN_ERROR_STATUS[c
 
 /** The body of every error answer (CONTRACT §3). */
 export const apiErrorSchema = z
-  .object({ error: z.object({ code: z.string().meta({ example: 'invalid_package' }), message: z.string() }) })
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: 'invalid_package' }),
+      message: z.string(),
+      hint: z
+        .object({ surface: z.enum(['company', 'issue']), command: z.string(), example: z.string().optional() })
+        .optional()
+        .meta({ description: 'What to run next, without any platform syntax: `company` commands are typed after `/upkeep` in Slack, `issue` commands in a GitHub issue comment.' }),
+    }),
+  })
   .meta({ id: 'Error', description: 'Every error: a stable code and a message for people; never a stack trace.' });
 
 /** A documented JSON answer: the schema validates what is sent and describes it in the OpenAPI document. */

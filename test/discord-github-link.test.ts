@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../edge/logger.ts';
-import { createHttpApp, type HttpApp } from '../app/server.ts';
+import { createHttpApp, type HttpApp } from '../edge/server.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { githubDeps } from '../app/github.ts';
 import { createDiscordMount } from '../bots/discord/app.ts';

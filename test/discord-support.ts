@@ -2,7 +2,7 @@
 // interactions in Discord's real payload shapes (dev/fakes/discord-interactions.ts).
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../edge/logger.ts';
-import { createHttpApp, type HttpApp } from '../app/server.ts';
+import { createHttpApp, type HttpApp } from '../edge/server.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { createDiscordMount, type DiscordDeps, type DiscordMountOptions } from '../bots/discord/app.ts';
 import { systemClock } from '../core/ports/clock.ts';

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../edge/logger.ts';
-import { createHttpApp } from '../app/server.ts';
+import { createHttpApp } from '../edge/server.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { githubDeps } from '../app/github.ts';
 import { startWorker } from '../app/worker.ts';

@@ -9,7 +9,7 @@ import { closePeriod } from '../core/use-cases/close-period.ts';
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../edge/logger.ts';
 import { issueOperatorToken } from '../app/operator.ts';
-import { createHttpApp, type HttpApp } from '../app/server.ts';
+import { createHttpApp, type HttpApp } from '../edge/server.ts';
 import { httpBasics, webRoutes } from '../app/web.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
@@ -115,7 +115,11 @@ describe('public API and company receipts over HTTP', () => {
     const res = await fetch(`${base}/api/v1/company/receipts?period=2026-10`, { headers });
     expect(res.status).toBe(status);
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
+    const { error } = (await res.json()) as { error: { code: string; message: string; hint?: unknown } };
+    expect(error.code).toBe(code);
+    // Where to get a token, as grammar the client renders; no chat syntax in the message.
+    expect(error.hint).toEqual({ surface: 'company', command: 'token' });
+    expect(error.message).not.toMatch(/\/upkeep/);
   });
 
   it.each([

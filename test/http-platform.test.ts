@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadConfig } from '../app/config.ts';
 import { assemblePlatform, type Platform } from '../app/platform.ts';
-import { createHttpApp, type HttpApp } from '../app/server.ts';
+import { createHttpApp, type HttpApp } from '../edge/server.ts';
 import { createServices } from '../app/services.ts';
 import { httpBasics } from '../app/web.ts';
 import { DomainError } from '../core/errors.ts';

@@ -20,7 +20,7 @@ import { quoteWish } from '../core/use-cases/wishes/quote-wish.ts';
 import type { WishId } from '../core/wishlist.ts';
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../edge/logger.ts';
-import { createHttpApp, type HttpApp } from '../app/server.ts';
+import { createHttpApp, type HttpApp } from '../edge/server.ts';
 import { paymentRoutes } from '../app/web.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { StripeGateway } from '../payments/stripe-gateway.ts';

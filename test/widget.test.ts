@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../edge/logger.ts';
-import { createHttpApp, type HttpApp } from '../app/server.ts';
+import { createHttpApp, type HttpApp } from '../edge/server.ts';
 import { httpBasics, webRoutes } from '../app/web.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { fixedClock } from '../core/ports/clock.ts';

@@ -17,7 +17,7 @@ import { placePledge } from '../core/use-cases/wishes/place-pledge.ts';
 import { quoteWish } from '../core/use-cases/wishes/quote-wish.ts';
 import { unwrap } from '../core/errors.ts';
 import { parseWishId } from '../core/wishlist.ts';
-import { createHttpApp, type HttpApp } from '../app/server.ts';
+import { createHttpApp, type HttpApp } from '../edge/server.ts';
 import type { Services } from '../app/services.ts';
 import { checkLedgerInvariants } from '../prisma/ledger-checks.ts';
 import { httpBasics, operatorRoutes } from '../app/web.ts';

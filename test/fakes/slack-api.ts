@@ -3,7 +3,7 @@
 // demo uses them too) and are re-exported here.
 import { loadConfig } from '../../app/config.ts';
 import { createLogger } from '../../edge/logger.ts';
-import { createHttpApp } from '../../app/server.ts';
+import { createHttpApp } from '../../edge/server.ts';
 import { createServices, type Services } from '../../app/services.ts';
 import { createSlackAdapter, type SlackAdapter, type SlackDeps } from '../../bots/slack/index.ts';
 import type { Clock } from '../../core/ports/clock.ts';

@@ -17,12 +17,12 @@ import {
 } from 'fastify-type-provider-zod';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { $ZodType } from 'zod/v4/core';
-import { isDomainError } from '../core/errors.ts';
-import type { HealthProbe, Mount } from '../edge/contribution.ts';
-import { DOMAIN_ERROR_STATUS, fieldRefusals, HttpError, sendError, type RoutePlugin, type ZodFastify } from '../edge/http.ts';
-import type { Logger } from '../edge/logger.ts';
+import { isDomainError, type ErrorHint } from '../core/errors.ts';
+import type { HealthProbe, Mount } from './contribution.ts';
+import { DOMAIN_ERROR_STATUS, fieldRefusals, HttpError, sendError, type RoutePlugin, type ZodFastify } from './http.ts';
+import type { Logger } from './logger.ts';
 
-export type { HealthProbe, Mount } from '../edge/contribution.ts';
+export type { HealthProbe, Mount } from './contribution.ts';
 
 /** A body no route says otherwise about (Fastify's default). */
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -60,6 +60,8 @@ interface Answer {
   status: number;
   code: string;
   message: string;
+  /** What to run next, in the grammar (an API client shows it in its own terms). */
+  hint?: ErrorHint;
   headers?: Record<string, string>;
 }
 
@@ -86,7 +88,7 @@ export function createHttpApp({ log, routes = [], mounts = [], probes = [], heal
     return reply
       .code(answer.status)
       .headers(answer.headers ?? {})
-      .send({ error: { code: answer.code, message: answer.message } });
+      .send({ error: { code: answer.code, message: answer.message, ...(answer.hint ? { hint: answer.hint } : {}) } });
   });
 
   const methods = new MethodIndex();
@@ -200,7 +202,7 @@ function answerFor(error: unknown, request: FastifyRequest): Answer {
   if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, headers: error.headers };
   if (isDomainError(error)) {
     const headers: Record<string, string> = error.code === 'unauthorized' ? { 'www-authenticate': 'Bearer' } : {};
-    return { status: DOMAIN_ERROR_STATUS[error.code], code: error.code, message: error.userMessage, headers };
+    return { status: DOMAIN_ERROR_STATUS[error.code], code: error.code, message: error.userMessage, ...(error.hint ? { hint: error.hint } : {}), headers };
   }
   const fastify = error as Partial<FastifyError>;
   if (fastify.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return tooLarge(request.routeOptions.bodyLimit ?? DEFAULT_BODY_LIMIT);
