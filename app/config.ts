@@ -7,6 +7,7 @@ import type { DiscordSettings } from '../bots/discord/deps.ts';
 import type { GithubSettings } from '../bots/github/deps.ts';
 import type { SlackSettings } from '../bots/slack/deps.ts';
 import type { StripeSettings } from '../payments/create-gateway.ts';
+import type { SignInSettings } from '../web/auth/deps.ts';
 
 const optional = z
   .string()
@@ -59,6 +60,11 @@ const EnvSchema = z.object({
   STRIPE_SECRET_KEY: optional,
   STRIPE_WEBHOOK_SECRET: optional,
   STRIPE_API_URL: url(['http:', 'https:']),
+  GITHUB_CLIENT_ID: optional,
+  GITHUB_CLIENT_SECRET: optional,
+  GITHUB_WEB_URL: url(['http:', 'https:']),
+  SLACK_WEB_URL: url(['http:', 'https:']),
+  UPKEEP_SESSION_SECRET: optional.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters (e.g. the output of `openssl rand -base64 32`)' }),
 });
 
 function isKnownCurrency(code: string): boolean {
@@ -84,6 +90,8 @@ export interface Config {
   discord: DiscordSettings | null;
   github: GithubSettings | null;
   stripe: StripeSettings | null;
+  /** Web sign-in: maintainers with GitHub, companies with Slack; each null when not configured. */
+  signIn: SignInSettings;
 }
 
 export class ConfigError extends Error {
@@ -108,8 +116,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return missing.length === 0;
   };
   const slackOn = need('Slack', { SLACK_SIGNING_SECRET: e.SLACK_SIGNING_SECRET });
-  const slackOauth = need('Slack OAuth', { SLACK_CLIENT_ID: e.SLACK_CLIENT_ID, SLACK_CLIENT_SECRET: e.SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: e.SLACK_STATE_SECRET });
+  // SLACK_CLIENT_ID/SECRET enable Sign in with Slack; with SLACK_STATE_SECRET too, multi-workspace installation.
+  const slackClient = need('Slack sign-in', { SLACK_CLIENT_ID: e.SLACK_CLIENT_ID, SLACK_CLIENT_SECRET: e.SLACK_CLIENT_SECRET });
+  if (e.SLACK_STATE_SECRET && !slackClient) pairs.push('SLACK_STATE_SECRET (multi-workspace OAuth) needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET too');
+  const slackOauth = slackClient && e.SLACK_STATE_SECRET !== undefined;
   if (slackOn && !e.SLACK_BOT_TOKEN && !slackOauth) pairs.push('Slack needs SLACK_BOT_TOKEN (single workspace) or SLACK_CLIENT_ID/SLACK_CLIENT_SECRET/SLACK_STATE_SECRET (OAuth)');
+  if (slackClient && !slackOn) pairs.push('Slack sign-in (SLACK_CLIENT_ID/SLACK_CLIENT_SECRET) is for the workspaces of the Slack app: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (or SLACK_STATE_SECRET) too');
+  const githubSignIn = need('GitHub sign-in', { GITHUB_CLIENT_ID: e.GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET: e.GITHUB_CLIENT_SECRET });
+  if ((githubSignIn || slackClient) && !e.UPKEEP_SESSION_SECRET) {
+    pairs.push(`UPKEEP_SESSION_SECRET: required once a web sign-in is configured (${[githubSignIn && 'GITHUB_CLIENT_ID', slackClient && 'SLACK_CLIENT_ID'].filter(Boolean).join(', ')}); set 32 or more random characters, e.g. \`openssl rand -base64 32\``);
+  }
   const discordOn = need('Discord', { DISCORD_APPLICATION_ID: e.DISCORD_APPLICATION_ID, DISCORD_PUBLIC_KEY: e.DISCORD_PUBLIC_KEY });
   const githubOn = need('GitHub', { GITHUB_APP_ID: e.GITHUB_APP_ID, GITHUB_PRIVATE_KEY: e.GITHUB_PRIVATE_KEY, GITHUB_WEBHOOK_SECRET: e.GITHUB_WEBHOOK_SECRET });
   const stripeOn = need('Stripe', { STRIPE_SECRET_KEY: e.STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: e.STRIPE_WEBHOOK_SECRET });
@@ -141,5 +157,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     github: githubOn ? { appId: e.GITHUB_APP_ID!, privateKey, webhookSecret: e.GITHUB_WEBHOOK_SECRET!, apiUrl: e.GITHUB_API_URL ?? 'https://api.github.com' } : null,
     stripe: stripeOn ? { secretKey: e.STRIPE_SECRET_KEY!, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiUrl: e.STRIPE_API_URL ?? null } : null,
+    signIn: {
+      sessionSecret: e.UPKEEP_SESSION_SECRET ?? null,
+      github: githubSignIn
+        ? { clientId: e.GITHUB_CLIENT_ID!, clientSecret: e.GITHUB_CLIENT_SECRET!, webUrl: (e.GITHUB_WEB_URL ?? 'https://github.com').replace(/\/+$/, ''), apiUrl: e.GITHUB_API_URL ?? 'https://api.github.com' }
+        : null,
+      slack:
+        slackClient && slackOn
+          ? {
+              clientId: e.SLACK_CLIENT_ID!,
+              clientSecret: e.SLACK_CLIENT_SECRET!,
+              webUrl: (e.SLACK_WEB_URL ?? 'https://slack.com').replace(/\/+$/, ''),
+              apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
+              workspaces: slackOauth ? { kind: 'installed' } : { kind: 'single', botToken: e.SLACK_BOT_TOKEN! },
+            }
+          : null,
+    },
   };
 }

@@ -17,6 +17,8 @@ function enabledAdapters(config: Config): string {
     on('discord', config.discord),
     `stripe: ${config.stripe ? 'on' : 'offline (payments recorded, settled by an operator)'}`,
     `admin routes: ${config.adminToken ? 'on' : 'off'}`,
+    on('maintainer sign-in (GitHub)', config.signIn.github),
+    on('company sign-in (Slack)', config.signIn.slack),
   ].join(', ');
 }
 

@@ -48,7 +48,7 @@ export function discordDeps(s: Services, settings: DiscordSettings): DiscordDeps
 
 /** The Slack adapter's dependencies: the ports it names, its settings and (OAuth) the installation store. */
 export function slackDeps(s: Services, settings: SlackSettings): SlackDeps {
-  const { clock, companies, packages, ledger, wishes, gateway, outbox, subscriptions, inbound, hashToken, log } = s;
+  const { clock, companies, packages, ledger, wishes, gateway, payments, outbox, subscriptions, inbound, hashToken, log } = s;
   const installations = settings.oauth ? new PrismaSlackInstallationStore(s.db.prisma) : null;
-  return { clock, companies, packages, ledger, wishes, gateway, outbox, subscriptions, inbound, hashToken, log, publicUrl: s.config.publicUrl, currency: s.config.currency, settings, installations };
+  return { clock, companies, packages, ledger, wishes, gateway, payments, outbox, subscriptions, inbound, hashToken, log, publicUrl: s.config.publicUrl, currency: s.config.currency, settings, installations };
 }

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../core/ports/clock.ts';
 import { createPaymentGateway } from '../payments/create-gateway.ts';
 import { PrismaPaymentStore } from '../prisma/payment-store.ts';
+import { PrismaUnfundedMonthStore } from '../prisma/unfunded-months.ts';
 import { githubActivitySource } from '../bots/github/activity.ts';
 import type { Database } from '../prisma/db.ts';
 import { PrismaCompanyStore } from '../prisma/company-store.ts';
@@ -54,6 +55,7 @@ export function createServices({ config, db, clock, log }: { config: Config; db:
     notifications: outbox,
     gateway: createPaymentGateway(config, paymentStore),
     payments: paymentStore,
+    unfundedMonths: new PrismaUnfundedMonthStore(db.prisma),
     inbound: new PrismaInboundLog(db.prisma),
   };
 }

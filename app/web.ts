@@ -1,5 +1,6 @@
 // The web layer's share of the composition: each route plugin gets the ports it names, and
 // /healthz gets the database probe.
+import { randomBytes } from 'node:crypto';
 import type { HealthProbe } from '../edge/contribution.ts';
 import type { RoutePlugin } from '../edge/http.ts';
 import { stripeWebhookRoutes } from '../payments/stripe-webhook.ts';
@@ -9,24 +10,45 @@ import { apiRoutes } from '../web/api.ts';
 import { apiDocument, openApiRoutes } from '../web/openapi.ts';
 import { widgetRoutes } from '../web/widget.ts';
 import { wishRoutes } from '../web/wishes.ts';
+import { signInRoutes, sessions } from '../web/auth/index.ts';
+import { meRoutes } from '../web/me.ts';
+import type { PageDeps } from '../web/pages/deps.ts';
+import { pageRoutes } from '../web/pages/routes.tsx';
+import { PrismaSlackInstallationStore } from '../prisma/slack-installation-store.ts';
 import type { HttpAppOptions } from '../edge/server.ts';
 import type { Services } from './services.ts';
 
 /** The public routes: API, its OpenAPI document and reference, banner and share page. */
 export function webRoutes(s: Services): RoutePlugin[] {
-  const { fundingStats, packages, clock, companies, ledger, hashToken, wishes } = s;
+  const { fundingStats, packages, clock, companies, ledger, hashToken, wishes, payments } = s;
   return [
+    ...signInRoutes({ inbound: s.inbound, log: s.log, publicUrl: s.config.publicUrl, settings: s.config.signIn, installedIn: async (team) => (await new PrismaSlackInstallationStore(s.db.prisma).botTokenOf(team)) !== null }), // sessions, /auth/* (before the pages)
     openApiRoutes,
-    apiRoutes({ fundingStats, packages, clock, companies, ledger, hashToken, currency: s.config.currency }),
+    apiRoutes({ fundingStats, packages, clock, companies, ledger, hashToken, payments, currency: s.config.currency }),
     wishRoutes({ wishes }),
     widgetRoutes({ wishes, publicUrl: s.config.publicUrl }),
+    ...accountAndCompanyRoutes(s), // /account, /company, /billing/done, /api/v1/me
   ];
+}
+
+/** The signed-in pages (maintainer account, company page) and /api/v1/me. */
+export function accountAndCompanyRoutes(s: Services): RoutePlugin[] {
+  const { clock, companies, packages, ledger, payments, gateway, repositories, wishes, hashToken } = s;
+  const deps: PageDeps = {
+    ...{ clock, companies, packages, ledger, payments, gateway, repositories, wishes, hashToken },
+    sessions,
+    publicUrl: s.config.publicUrl,
+    currency: s.config.currency,
+    signIn: { github: s.config.signIn.github !== null, slack: s.config.signIn.slack !== null },
+    randomBytes: (n) => new Uint8Array(randomBytes(n)),
+  };
+  return [pageRoutes(deps), meRoutes(deps)];
 }
 
 /** POST /stripe/webhooks, or nothing when payments are offline. */
 export function paymentRoutes(s: Services): RoutePlugin[] {
-  const { wishes, ledger, outbox, clock, gateway, payments, inbound, log } = s;
-  const stripe = stripeWebhookRoutes({ wishes, ledger, outbox, clock, gateway, payments, inbound, log, settings: s.config.stripe });
+  const { wishes, ledger, outbox, clock, gateway, payments, unfundedMonths, companies, inbound, log } = s;
+  const stripe = stripeWebhookRoutes({ wishes, ledger, outbox, clock, gateway, payments, unfundedMonths, companies, inbound, log, settings: s.config.stripe });
   return stripe ? [stripe] : [];
 }
 

@@ -31,8 +31,8 @@ export function deliverersFor(s: Services, options: WorkerBuildOptions = {}): De
 }
 
 export function workerDeps(s: Services, options: WorkerBuildOptions = {}): WorkerDeps {
-  const { clock, ledger, wishes, payments, gateway, outbox, notifications, repositories, activity, log } = s;
-  return { clock, ledger, wishes, payments, gateway, outbox, notifications, repositories, activity, log, currency: s.config.currency, deliverers: deliverersFor(s, options) };
+  const { clock, companies, ledger, wishes, payments, gateway, outbox, notifications, repositories, activity, log } = s;
+  return { clock, companies, ledger, wishes, payments, gateway, outbox, notifications, repositories, activity, log, currency: s.config.currency, deliverers: deliverersFor(s, options) };
 }
 
 /** Where this instance's queues live: REDIS_URL, else the PostgreSQL database, else the embedded one served over a socket. */

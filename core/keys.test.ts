@@ -11,6 +11,7 @@ describe('idempotency keys are stable', () => {
     [paymentKeys.pledge('7f3c'), 'pledge:7f3c'],
     [paymentKeys.refund('7f3c'), 'refund:7f3c'],
     [paymentKeys.budgetCharge('c-1', P), 'budget:c-1:2026-11'],
+    [paymentKeys.budgetRetry('c-1', P), 'budget:c-1:2026-11:retry'],
     [paymentKeys.payout('alice', P), 'payout:alice:2026-11'],
     [paymentKeys.budgetSetup('c-1', 29_000_000), 'setup:c-1:29000000'],
     [ledgerKeys.pledgePaid('7f3c'), 'pledge:7f3c:paid'],
@@ -20,6 +21,14 @@ describe('idempotency keys are stable', () => {
     [ledgerKeys.escrowHold(P, 'npm:left-pad'), 'close:2026-11:escrow-hold:npm:left-pad'],
     [ledgerKeys.escrowRelease(P, 'npm:left-pad'), 'close:2026-11:escrow-release:npm:left-pad'],
     [ledgerKeys.escrowReturn(P, { package: 'npm:left-pad', companyId: 'c-1', originPeriod: '2026-04' as Period }), 'close:2026-11:escrow-return:npm:left-pad|c-1|2026-04'],
+    [ledgerKeys.late(P, 'c-1'), 'close:2026-11:late:c-1:'],
+    [ledgerKeys.lateContribution(P, 'c-1'), 'close:2026-11:late:c-1:contribution'],
+    [ledgerKeys.lateDistribution(P, 'c-1', 'npm:react'), 'close:2026-11:late:c-1:distribution:npm:react'],
+    [ledgerKeys.lateEscrowHold(P, 'c-1', 'npm:left-pad'), 'close:2026-11:late:c-1:escrow-hold:npm:left-pad'],
+    [noticeKeys.budgetChargeFailedAdmin('c-1', P, 'charge', 'slack:U1'), 'budget:c-1:2026-11:charge_failed:admin:slack:U1'],
+    [noticeKeys.budgetChargeFailedAdmin('c-1', P, 'retry', 'slack:U1'), 'budget:c-1:2026-11:retry_failed:admin:slack:U1'],
+    [noticeKeys.lateContribution('c-1', P), 'budget:c-1:2026-11:retry:funded'],
+    [noticeKeys.lateContributionAdmin('c-1', P, 'slack:U1'), 'budget:c-1:2026-11:retry:funded:admin:slack:U1'],
     [noticeKeys.wish('acme/ui#7', 'funded'), 'wish:acme/ui#7:funded'],
     [noticeKeys.wish('acme/ui#7', 'progress:50'), 'wish:acme/ui#7:progress:50'],
     [noticeKeys.budgetChargeFailed('c-1', P), 'budget:c-1:2026-11:charge_failed'],
@@ -31,8 +40,8 @@ describe('idempotency keys are stable', () => {
 
   it('covers every builder', () => {
     // A new builder must get a snapshot above.
-    expect(Object.keys(paymentKeys).sort()).toEqual(['budgetCharge', 'budgetSetup', 'payout', 'pledge', 'refund']);
-    expect(Object.keys(ledgerKeys).sort()).toEqual(['contribution', 'distribution', 'escrowHold', 'escrowRelease', 'escrowReturn', 'pledgePaid', 'wishRelease']);
-    expect(Object.keys(noticeKeys).sort()).toEqual(['budgetChargeFailed', 'companySummary', 'packageSummary', 'wish']);
+    expect(Object.keys(paymentKeys).sort()).toEqual(['budgetCharge', 'budgetRetry', 'budgetSetup', 'payout', 'pledge', 'refund']);
+    expect(Object.keys(ledgerKeys).sort()).toEqual(['contribution', 'distribution', 'escrowHold', 'escrowRelease', 'escrowReturn', 'late', 'lateContribution', 'lateDistribution', 'lateEscrowHold', 'pledgePaid', 'wishRelease']);
+    expect(Object.keys(noticeKeys).sort()).toEqual(['budgetChargeFailed', 'budgetChargeFailedAdmin', 'companySummary', 'lateContribution', 'lateContributionAdmin', 'packageSummary', 'wish']);
   });
 });

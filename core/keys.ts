@@ -12,6 +12,8 @@ export const paymentKeys = {
   refund: (pledgeId: string) => `refund:${pledgeId}`,
   /** A company's budget charge for a month. */
   budgetCharge: (companyId: string, period: Period | string) => `budget:${companyId}:${period}`,
+  /** The one late retry of a failed budget charge, when the company saves a card within 7 days. */
+  budgetRetry: (companyId: string, period: Period | string) => `budget:${companyId}:${period}:retry`,
   /** A maintainer's payout for a month. */
   payout: (login: string, period: Period | string) => `payout:${login}:${period}`,
   /** A company's card-saving Checkout; `attempt` (the minute) only guards a double click. */
@@ -30,6 +32,11 @@ export const ledgerKeys = {
   /** One escrow lot (package, company, origin period) returned as credit to its company. */
   escrowReturn: (period: Period, lot: { package: string; companyId: string; originPeriod: Period }) =>
     `close:${period}:escrow-return:${lot.package}|${lot.companyId}|${lot.originPeriod}`,
+  /** Prefix of a late contribution's transactions: one company's month funded after its close. */
+  late: (period: Period, companyId: string) => `close:${period}:late:${companyId}:`,
+  lateContribution: (period: Period, companyId: string) => `${ledgerKeys.late(period, companyId)}contribution`,
+  lateDistribution: (period: Period, companyId: string, pkg: string) => `${ledgerKeys.late(period, companyId)}distribution:${pkg}`,
+  lateEscrowHold: (period: Period, companyId: string, pkg: string) => `${ledgerKeys.late(period, companyId)}escrow-hold:${pkg}`,
 } as const;
 
 export const noticeKeys = {
@@ -37,6 +44,12 @@ export const noticeKeys = {
   wish: (wishId: string, event: string) => `wish:${wishId}:${event}`,
   /** The company's notice that its budget for a month could not be charged. */
   budgetChargeFailed: (companyId: string, period: Period | string) => `${paymentKeys.budgetCharge(companyId, period)}:charge_failed`,
+  /** The direct message to one admin that the budget could not be charged (`attempt`: `charge` or `retry`). */
+  budgetChargeFailedAdmin: (companyId: string, period: Period | string, attempt: 'charge' | 'retry', userRef: string) =>
+    `${paymentKeys.budgetCharge(companyId, period)}:${attempt}_failed:admin:${userRef}`,
+  /** The company's notice that its month was funded late. */
+  lateContribution: (companyId: string, period: Period | string) => `${paymentKeys.budgetRetry(companyId, period)}:funded`,
+  lateContributionAdmin: (companyId: string, period: Period | string, userRef: string) => `${paymentKeys.budgetRetry(companyId, period)}:funded:admin:${userRef}`,
   companySummary: (period: Period, companyId: string) => `close:${period}:summary:company:${companyId}`,
   packageSummary: (period: Period, pkg: string) => `close:${period}:summary:package:${pkg}`,
 } as const;

@@ -199,7 +199,7 @@ describe('core messages carry no platform syntax', () => {
     const payments = { ensureMany: async () => [row], billing: async () => null, update: async () => ({ ...row, status: 'failed' }) } as unknown as PaymentStore;
     const collector = budgetCollector({ gateway: { mode: 'stripe' } as PaymentProvider, payments, outbox: { enqueue: async (n) => void notices.push(...n) }, currency: 'EUR' });
     const { unfunded } = await collector.collect('2026-10' as Period, [{ companyId: 'c-1', budget: 100_000 }]);
-    expect(unfunded).toEqual([{ companyId: 'c-1', reason: 'no payment method is saved' }]);
+    expect(unfunded).toEqual([{ companyId: 'c-1', reason: 'no card saved' }]);
     expect(notices.map((n) => n.key)).toEqual(['budget:c-1:2026-10:charge_failed']);
     expect(syntaxIn(notices[0]!.text)).toEqual([]);
   });

@@ -367,3 +367,47 @@ export function receiptLinesByCompany(txs: Iterable<LedgerTransaction>, only?: s
   }
   return out;
 }
+
+/** A company's month funded after its close: the frozen allocation and budget, and the period's frozen maintainer shares. */
+export interface LateContributionInput {
+  period: Period;
+  company: CloseCompany;
+  maintainers: ReadonlyMap<PackageId, readonly CloseMaintainer[]>;
+}
+
+/**
+ * Plans a late contribution: one company's budget for a closed `period`, charged after the
+ * close (its charge failed, then a card was saved and the retry succeeded), distributed to the
+ * same period exactly as the close would have — the same planner on that company alone, by the
+ * allocation and maintainer shares frozen for `period` — as its own transactions. No escrow
+ * lot of earlier months moves (the close did that). Keys are
+ * `close:{P}:late:{companyId}:contribution`, `…:distribution:{pkg}` and `…:escrow-hold:{pkg}`,
+ * so a replayed event or a second retry writes nothing twice.
+ *
+ * Example, period 2026-11, acme (budget 1000: npm:a 34, npm:b 33, npm:d 33), npm:a alice 60 /
+ * bob 40, npm:b carol 100, npm:d no maintainer:
+ * - `close:2026-11:late:acme:contribution`: company:acme −1000, package:npm:a +340, package:npm:b +330, package:npm:d +330
+ * - `close:2026-11:late:acme:distribution:npm:a`: package:npm:a −340, maintainer:alice +204, maintainer:bob +136
+ * - `close:2026-11:late:acme:distribution:npm:b`: package:npm:b −330, maintainer:carol +330
+ * - `close:2026-11:late:acme:escrow-hold:npm:d`: package:npm:d −330, escrow:npm:d|acme|2026-11 +330
+ */
+export function planLateContribution(input: LateContributionInput): LedgerTransaction[] {
+  const P = input.period;
+  const id = input.company.companyId;
+  const planned = planPeriodClose({ period: P, companies: [input.company], maintainers: input.maintainers, escrowLots: [] });
+  return planned.map((tx) => {
+    const rekey = (key: string, memo: string) => transaction({ key, kind: tx.kind, period: P, memo, entries: tx.entries });
+    if (tx.kind === 'contribution') return rekey(ledgerKeys.lateContribution(P, id), `Late contribution of ${id} for ${P}`);
+    // A distribution or escrow hold empties exactly one package pool.
+    const pool = tx.entries.map((e) => parseAccountKey(e.account)).find((a) => a?.kind === 'package');
+    if (pool?.kind !== 'package') throw new RangeError(`${tx.key} moves no package pool`);
+    if (tx.kind === 'distribution') return rekey(ledgerKeys.lateDistribution(P, id, pool.package), `Late distribution of ${pool.package} for ${P} (contribution of ${id})`);
+    if (tx.kind === 'escrow_hold') return rekey(ledgerKeys.lateEscrowHold(P, id, pool.package), `Late escrow for ${pool.package} for ${P} (contribution of ${id})`);
+    throw new RangeError(`a late contribution plans no ${tx.kind}`);
+  });
+}
+
+/** Whether a transaction key belongs to a late contribution (of `companyId`, when given). */
+export function isLateKey(key: string, period: Period, companyId?: string): boolean {
+  return companyId === undefined ? key.startsWith(`close:${period}:late:`) : key.startsWith(ledgerKeys.late(period, companyId));
+}

@@ -3,7 +3,7 @@
 // each one by hand and marks it paid (`npm run upkeep -- payments:mark-paid <id>`).
 import type { Money } from '../core/money.ts';
 import type { Period } from '../core/period.ts';
-import type { GatewayOutcome, PaymentProvider, PaymentStore } from '../core/ports/payments.ts';
+import type { GatewayOutcome, PaymentProvider, PaymentStore, SavedPaymentMethod } from '../core/ports/payments.ts';
 import type { Pledger, WishId } from '../core/wishlist.ts';
 
 /** The sentence every reply carries while payments are offline. */
@@ -34,7 +34,7 @@ export class OfflineGateway implements PaymentProvider {
     return { url: null, customerId: null, externalId: null };
   }
 
-  async setupPaymentMethod(): Promise<string | null> {
+  async setupPaymentMethod(): Promise<SavedPaymentMethod | null> {
     return null;
   }
 

@@ -42,8 +42,8 @@ export const PAYMENTS_USAGE = `  payments:list [pending]
 const fmt = (amount: number, currency: string): string => formatMoney(money(amount, currency));
 
 /** The close's budget collection (pass it as `budgets` to closePeriod): Stripe charges, or offline recorded as owed. */
-export function closeBudgets(s: Pick<OperatorDeps, 'gateway' | 'payments' | 'outbox' | 'currency'>): BudgetCollector {
-  return budgetCollector({ gateway: s.gateway, payments: s.payments, outbox: s.outbox, currency: s.currency });
+export function closeBudgets(s: Pick<OperatorDeps, 'gateway' | 'payments' | 'outbox' | 'currency' | 'companies' | 'clock'>): BudgetCollector {
+  return budgetCollector({ gateway: s.gateway, payments: s.payments, outbox: s.outbox, currency: s.currency, companies: s.companies, clock: s.clock });
 }
 
 function describe(p: Payment): string {

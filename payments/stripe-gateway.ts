@@ -4,7 +4,7 @@
 import Stripe from 'stripe';
 import type { Money } from '../core/money.ts';
 import type { Period } from '../core/period.ts';
-import type { GatewayOutcome, PaymentProvider, PaymentStore } from '../core/ports/payments.ts';
+import type { CardDetails, GatewayOutcome, PaymentProvider, PaymentStore, SavedPaymentMethod } from '../core/ports/payments.ts';
 import type { Pledger, WishId } from '../core/wishlist.ts';
 
 export interface StripeGatewayOptions {
@@ -40,6 +40,13 @@ export function outcomeOfError(e: unknown): GatewayOutcome {
   const pi = err?.payment_intent?.id ?? err?.raw?.payment_intent?.id ?? null;
   if (final) return { status: 'failed', externalId: pi, error: message };
   return { status: 'pending', externalId: pi, error: message };
+}
+
+/** The details to show of a card PaymentMethod; null for other kinds or incomplete data. */
+export function cardOf(pm: Pick<Stripe.PaymentMethod, 'card'>): CardDetails | null {
+  const c = pm.card;
+  if (!c || typeof c.last4 !== 'string' || !Number.isInteger(c.exp_month) || !Number.isInteger(c.exp_year)) return null;
+  return { brand: c.brand ?? 'card', last4: c.last4, expMonth: c.exp_month, expYear: c.exp_year };
 }
 
 export class StripeGateway implements PaymentProvider {
@@ -127,17 +134,22 @@ export class StripeGateway implements PaymentProvider {
         customer: customerId,
         metadata: { kind: 'budget_setup', companyId: input.companyId },
         setup_intent_data: { metadata: { kind: 'budget_setup', companyId: input.companyId } },
+        // /billing/done confirms (the webhook saves the card); a cancel goes back to the company page.
         success_url: `${this.publicUrl}/billing/done`,
-        cancel_url: `${this.publicUrl}/billing/cancelled`,
+        cancel_url: `${this.publicUrl}/company?billing=cancelled`,
       },
       { idempotencyKey: input.idempotencyKey },
     );
     return { url: session.url ?? null, customerId, externalId: session.id };
   }
 
-  async setupPaymentMethod(setupIntentId: string): Promise<string | null> {
+  async setupPaymentMethod(setupIntentId: string): Promise<SavedPaymentMethod | null> {
     const si = await this.stripe.setupIntents.retrieve(setupIntentId);
-    return typeof si.payment_method === 'string' ? si.payment_method : (si.payment_method?.id ?? null);
+    const id = typeof si.payment_method === 'string' ? si.payment_method : (si.payment_method?.id ?? null);
+    if (!id) return null;
+    // The card's brand, last 4 and expiry are what a company recognises its card by.
+    const pm = await this.stripe.paymentMethods.retrieve(id);
+    return { id, card: cardOf(pm) };
   }
 
   async chargeBudget(input: { companyId: string; period: Period; amount: Money; customerId: string; paymentMethodId: string; idempotencyKey: string }): Promise<GatewayOutcome> {

@@ -9,7 +9,9 @@ import { receiveOnce } from '../core/inbound.ts';
 import { paymentKeys } from '../core/keys.ts';
 import type { Ports } from '../core/ports/index.ts';
 import type { WishId } from '../core/wishlist.ts';
+import { unfundedReason } from '../core/billing.ts';
 import { completeBudgetSetup } from '../core/use-cases/payments/budget-setup-link.ts';
+import { retryUnfundedBudgets } from '../core/use-cases/payments/retry-unfunded-budgets.ts';
 import { updatePayoutAccount } from '../core/use-cases/payments/maintainer-onboarding-link.ts';
 import { markRefunded, refundTransaction, settlePledgePayment } from '../core/use-cases/payments/settle-pledge-payment.ts';
 import { HttpError, type RoutePlugin } from '../edge/http.ts';
@@ -29,7 +31,7 @@ export interface StripeSettings {
 }
 
 /** What handling one verified event needs. */
-export type StripeEventDeps = Pick<Ports, 'wishes' | 'ledger' | 'outbox' | 'clock' | 'gateway' | 'payments'> & { log: Logger };
+export type StripeEventDeps = Pick<Ports, 'wishes' | 'ledger' | 'outbox' | 'clock' | 'gateway' | 'payments' | 'unfundedMonths' | 'companies'> & { log: Logger };
 
 export type StripeWebhookDeps = StripeEventDeps & Pick<Ports, 'inbound'> & { settings: StripeSettings | null };
 
@@ -93,7 +95,23 @@ export async function handleStripeEvent(deps: StripeEventDeps, type: string, obj
     case 'checkout.session.async_payment_succeeded': {
       if (object.mode === 'setup' && metadata.kind === 'budget_setup' && str(metadata.companyId)) {
         const r = await completeBudgetSetup({ payments: store, gateway, companyId: metadata.companyId, customerId: idOf(object.customer), setupIntentId: idOf(object.setup_intent) });
-        return { handled: true, result: r.saved ? 'payment method saved' : 'no payment method in the session' };
+        if (!r.saved) return { handled: true, result: 'no payment method in the session' };
+        // A card saved within 7 days of a failed month-end charge retries that month once.
+        const retries = await retryUnfundedBudgets({
+          payments: store,
+          gateway,
+          ledger: deps.ledger,
+          unfundedMonths: deps.unfundedMonths,
+          companies: deps.companies,
+          outbox: deps.outbox,
+          clock: deps.clock,
+          companyId: metadata.companyId,
+        });
+        const pending = retries.filter((x) => x.outcome === 'pending');
+        // No answer from Stripe: fail the delivery so Stripe redelivers; the retry asks again with the same key.
+        if (pending.length > 0) throw new Error(`late budget charge of ${pending.map((x) => x.period).join(', ')} has no answer yet: ${pending.map((x) => x.reason).join('; ')}`);
+        const said = retries.map((x) => `${x.period} ${x.outcome === 'funded' ? 'funded late' : x.outcome === 'too_late' ? 'card saved too late' : 'retry declined'}`);
+        return { handled: true, result: ['payment method saved', ...said].join('; ') };
       }
       if (object.mode === 'payment' && metadata.kind === 'pledge' && str(metadata.wishId) && str(metadata.pledgeId)) {
         // Delayed methods (SEPA...) complete the session unpaid; async_payment_succeeded follows.
@@ -121,7 +139,7 @@ export async function handleStripeEvent(deps: StripeEventDeps, type: string, obj
       if (metadata.kind === 'budget_charge' && str(metadata.companyId) && str(metadata.period)) {
         const row = await store.byKey(paymentKeys.budgetCharge(metadata.companyId, metadata.period));
         // A charge that succeeded stays succeeded; a pending one failed (never counted as paid).
-        if (row && row.status === 'pending') await store.update(row.id, { status: 'failed', error, externalId: row.externalId ?? str(object.id) });
+        if (row && row.status === 'pending') await store.update(row.id, { status: 'failed', error: unfundedReason.declined(error), externalId: row.externalId ?? str(object.id), at: deps.clock.now() });
         return { handled: Boolean(row), result: row ? 'budget charge failed' : 'unknown budget charge' };
       }
       if (metadata.kind === 'pledge' && str(metadata.pledgeId)) {

@@ -1,7 +1,7 @@
 // CompanyStore on PostgreSQL (or PGlite) through the generated Prisma client.
 import type { AllocationLine } from '../core/allocation.ts';
 import type { PackageId } from '../core/packages.ts';
-import type { Company, CompanyStore, Role, StandingAllocation, Visibility } from '../core/ports/companies.ts';
+import type { ApiTokenInfo, Company, CompanyStore, Role, StandingAllocation, Visibility } from '../core/ports/companies.ts';
 import type { PrismaClient } from './generated/client.ts';
 import { toBigInt, toSafeNumber } from './numbers.ts';
 import { byString } from '../core/order.ts';
@@ -62,6 +62,12 @@ export class PrismaCompanyStore implements CompanyStore {
     if (!UUID.test(companyId)) return null;
     const row = await this.prisma.member.findUnique({ where: { companyId_userRef: { companyId, userRef } } });
     return (row?.role as Role | undefined) ?? null;
+  }
+
+  async admins(companyId: string): Promise<string[]> {
+    if (!UUID.test(companyId)) return [];
+    const rows = await this.prisma.member.findMany({ where: { companyId, role: 'admin' }, orderBy: [{ createdAt: 'asc' }, { userRef: 'asc' }], select: { userRef: true } });
+    return rows.map((r) => r.userRef);
   }
 
   async setRole(companyId: string, userRef: string, role: Role): Promise<void> {
@@ -161,11 +167,53 @@ export class PrismaCompanyStore implements CompanyStore {
     });
   }
 
-  async replaceToken(companyId: string, tokenHash: string, createdBy: string): Promise<void> {
+  async replaceToken(companyId: string, tokenHash: string, createdBy: string, prefix?: string): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       await tx.apiToken.updateMany({ where: { companyId, revokedAt: null }, data: { revokedAt: new Date() } });
-      await tx.apiToken.create({ data: { companyId, hash: tokenHash, createdBy } });
+      await tx.$executeRawUnsafe(
+        'INSERT INTO api_token (id, company_id, hash, prefix, created_by) VALUES (gen_random_uuid(), $1::uuid, $2, $3, $4)',
+        companyId,
+        tokenHash,
+        prefix ?? null,
+        createdBy,
+      );
     });
+  }
+
+  async findByIds(ids: readonly string[]): Promise<Company[]> {
+    const valid = [...new Set(ids)].filter((id) => UUID.test(id));
+    if (valid.length === 0) return [];
+    const rows = await this.prisma.company.findMany({ where: { id: { in: valid } } });
+    return rows.map(toCompany);
+  }
+
+  async addToken(input: { companyId: string; tokenHash: string; prefix: string; name: string | null; createdBy: string }): Promise<ApiTokenInfo> {
+    const rows = await this.prisma.$queryRawUnsafe<TokenRow[]>(
+      `INSERT INTO api_token (id, company_id, hash, name, prefix, created_by) VALUES (gen_random_uuid(), $1::uuid, $2, $3, $4, $5)
+       RETURNING id, prefix, name, created_by, created_at`,
+      input.companyId,
+      input.tokenHash,
+      input.name,
+      input.prefix,
+      input.createdBy,
+    );
+    return toTokenInfo(rows[0]!);
+  }
+
+  async listTokens(companyId: string): Promise<ApiTokenInfo[]> {
+    if (!UUID.test(companyId)) return [];
+    const rows = await this.prisma.$queryRawUnsafe<TokenRow[]>(
+      'SELECT id, prefix, name, created_by, created_at FROM api_token WHERE company_id = $1::uuid AND revoked_at IS NULL ORDER BY created_at, id',
+      companyId,
+    );
+    return rows.map(toTokenInfo);
+  }
+
+  async revokeToken(companyId: string, tokenId: string, at: Date): Promise<boolean> {
+    if (!UUID.test(companyId) || !UUID.test(tokenId)) return false;
+    // Scoped to the company: an id of another company's token revokes nothing.
+    const revoked = await this.prisma.apiToken.updateMany({ where: { id: tokenId, companyId, revokedAt: null }, data: { revokedAt: at } });
+    return revoked.count === 1;
   }
 
   async findByTokenHash(tokenHash: string): Promise<Company | null> {
@@ -174,6 +222,16 @@ export class PrismaCompanyStore implements CompanyStore {
     return toCompany(row.company);
   }
 }
+
+interface TokenRow {
+  id: string;
+  prefix: string | null;
+  name: string | null;
+  created_by: string;
+  created_at: Date;
+}
+
+const toTokenInfo = (r: TokenRow): ApiTokenInfo => ({ id: r.id, prefix: r.prefix, name: r.name, createdBy: r.created_by, createdAt: new Date(r.created_at) });
 
 function toStanding(row: { createdAt: Date; createdBy: string; lines: { packageId: string; points: number }[] }): StandingAllocation {
   return {

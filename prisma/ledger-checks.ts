@@ -57,7 +57,10 @@ export const LEDGER_CHECKS: readonly Check[] = [
             JOIN ledger_transaction t ON t.id = e.transaction_id AND t.kind = 'contribution'
             GROUP BY a.company_id, t.period
           ), budgets AS (
+            -- Funded at the close, or left unfunded (and maybe funded late) by a failed charge.
             SELECT DISTINCT period_id, company_id, budget FROM period_allocation
+            UNION
+            SELECT DISTINCT period_id, company_id, budget FROM period_unfunded_allocation
           )
           SELECT 'company ' || d.company_id::text || ' debited ' || d.amount::text || ' in ' || d.period
                  || ' with a budget of ' || COALESCE(b.budget::text, 'none') AS detail
@@ -65,16 +68,47 @@ export const LEDGER_CHECKS: readonly Check[] = [
           WHERE b.budget IS NULL OR d.amount > b.budget`,
   },
   {
-    name: 'every company of a closed period contributed exactly its budget',
-    sql: `WITH budgets AS (SELECT DISTINCT period_id, company_id, budget FROM period_allocation)
-          SELECT 'company ' || b.company_id::text || ' in ' || b.period_id || ': budget ' || b.budget::text
-                 || ', contributed ' || COALESCE(-SUM(e.amount), 0)::text AS detail
-          FROM budgets b
-          JOIN period p ON p.id = b.period_id AND p.status = 'closed'
-          LEFT JOIN ledger_transaction t ON t.key = 'close:' || b.period_id || ':contribution:' || b.company_id::text
-          LEFT JOIN ledger_entry e ON e.transaction_id = t.id AND e.account_key = 'company:' || b.company_id::text
-          GROUP BY b.period_id, b.company_id, b.budget
-          HAVING COALESCE(-SUM(e.amount), 0) <> b.budget`,
+    // Funded at the close: exactly its budget under the close's key. Left unfunded by a failed
+    // charge: nothing, unless its one late retry succeeded, then exactly its budget, late.
+    name: 'every company of a closed period contributed exactly what it owed',
+    sql: `WITH frozen AS (
+            SELECT DISTINCT period_id, company_id, budget, false AS unfunded FROM period_allocation
+            UNION
+            SELECT DISTINCT period_id, company_id, budget, true AS unfunded FROM period_unfunded_allocation
+          ), owed AS (
+            SELECT f.period_id, f.company_id, f.unfunded,
+                   CASE WHEN NOT f.unfunded THEN f.budget
+                        WHEN EXISTS (SELECT 1 FROM payment p
+                                     WHERE p.idempotency_key = 'budget:' || f.company_id::text || ':' || f.period_id || ':retry'
+                                       AND p.status = 'succeeded') THEN f.budget
+                        ELSE 0 END AS amount,
+                   CASE WHEN f.unfunded THEN 'close:' || f.period_id || ':late:' || f.company_id::text || ':contribution'
+                        ELSE 'close:' || f.period_id || ':contribution:' || f.company_id::text END AS key
+            FROM frozen f JOIN period p ON p.id = f.period_id AND p.status = 'closed'
+          ), contributed AS (
+            SELECT a.company_id, t.period, -SUM(e.amount) AS amount,
+                   -SUM(e.amount) FILTER (WHERE t.key = ANY(ARRAY(SELECT key FROM owed o WHERE o.company_id = a.company_id AND o.period_id = t.period))) AS keyed
+            FROM ledger_transaction t
+            JOIN ledger_entry e ON e.transaction_id = t.id
+            JOIN ledger_account a ON a.key = e.account_key AND a.kind = 'company'
+            WHERE t.kind = 'contribution'
+            GROUP BY a.company_id, t.period
+          )
+          SELECT 'company ' || o.company_id::text || ' in ' || o.period_id || (CASE WHEN o.unfunded THEN ' (unfunded at the close)' ELSE '' END)
+                 || ': owed ' || o.amount::text || ', contributed ' || COALESCE(c.amount, 0)::text
+                 || ' (' || COALESCE(c.keyed, 0)::text || ' under ' || o.key || ')' AS detail
+          FROM owed o LEFT JOIN contributed c ON c.company_id = o.company_id AND c.period = o.period_id
+          WHERE COALESCE(c.amount, 0) <> o.amount OR COALESCE(c.keyed, 0) <> o.amount`,
+  },
+  {
+    name: 'a late contribution only follows a succeeded retry of an unfunded month',
+    sql: `SELECT t.key || ' has no succeeded retry of a month left unfunded at its close' AS detail
+          FROM ledger_transaction t
+          WHERE t.key LIKE 'close:%:late:%'
+            AND NOT EXISTS (
+              SELECT 1 FROM period_unfunded_allocation u
+              JOIN payment p ON p.idempotency_key = 'budget:' || u.company_id::text || ':' || u.period_id || ':retry' AND p.status = 'succeeded'
+              WHERE t.key LIKE 'close:' || u.period_id || ':late:' || u.company_id::text || ':%')`,
   },
 ];
 

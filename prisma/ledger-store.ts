@@ -1,10 +1,10 @@
 // The ledger and periods on PostgreSQL/PGlite. Writes are set-based (unnest arrays, one
 // statement per table per batch) so a close of 100,000 allocations takes a handful of
 // round trips; idempotency rests on the unique transaction key, not on the caller.
-import { parseAccountKey, type AccountKey, type LedgerTransaction, type TransactionKind } from '../core/ledger.ts';
+import { accounts, parseAccountKey, type AccountKey, type LedgerTransaction, type TransactionKind } from '../core/ledger.ts';
 import type { PackageId } from '../core/packages.ts';
 import type { Period } from '../core/period.ts';
-import type { CloseSnapshot, LedgerStore, PeriodState } from '../core/ports/ledger.ts';
+import type { CloseSnapshot, LedgerStore, PeriodState, PoolContribution, RecordedTransaction } from '../core/ports/ledger.ts';
 import type { PrismaClient } from './generated/client.ts';
 import { toSafeNumber } from './numbers.ts';
 
@@ -151,12 +151,19 @@ export class PrismaLedgerStore implements LedgerStore {
    */
   async excludeFromClose(period: Period, companyIds: readonly string[]): Promise<void> {
     if (companyIds.length === 0) return;
+    // Moved, not lost: a late charge distributes the month by this frozen allocation (one statement, crash-safe).
     await this.prisma.$executeRawUnsafe(
-      `DELETE FROM period_allocation pa
-       USING period p
-       WHERE pa.period_id = $1 AND p.id = pa.period_id AND p.status = 'closing'
-         AND pa.company_id = ANY($2::uuid[])
-         AND NOT EXISTS (SELECT 1 FROM ledger_transaction t WHERE t.key = 'close:' || $1 || ':contribution:' || pa.company_id::text)`,
+      `WITH moved AS (
+         DELETE FROM period_allocation pa
+         USING period p
+         WHERE pa.period_id = $1 AND p.id = pa.period_id AND p.status = 'closing'
+           AND pa.company_id = ANY($2::uuid[])
+           AND NOT EXISTS (SELECT 1 FROM ledger_transaction t WHERE t.key = 'close:' || $1 || ':contribution:' || pa.company_id::text)
+         RETURNING pa.period_id, pa.company_id, pa.budget, pa.package_id, pa.points
+       )
+       INSERT INTO period_unfunded_allocation (period_id, company_id, budget, package_id, points)
+       SELECT period_id, company_id, budget, package_id, points FROM moved
+       ON CONFLICT DO NOTHING`,
       period,
       [...companyIds],
     );
@@ -199,6 +206,44 @@ export class PrismaLedgerStore implements LedgerStore {
       period ?? null,
     );
     return groupEntries(rows);
+  }
+
+  async maintainerTransactions(login: string): Promise<RecordedTransaction[]> {
+    const rows = await this.prisma.$queryRawUnsafe<(EntryRow & { created_at: Date })[]>(
+      `WITH mine AS (
+         SELECT DISTINCT e.transaction_id AS id FROM ledger_entry e WHERE e.account_key = $1
+       )
+       SELECT t.id, t.key, t.kind, t.period, t.memo, t.created_at, e.account_key, e.amount
+       FROM mine m
+       JOIN ledger_transaction t ON t.id = m.id
+       JOIN ledger_entry e ON e.transaction_id = t.id
+       ORDER BY t.id, e.id`,
+      accounts.maintainer(login),
+    );
+    const at = new Map(rows.map((r) => [r.key, new Date(r.created_at)]));
+    return groupEntries(rows).map((transaction) => ({ transaction, recordedAt: at.get(transaction.key)! }));
+  }
+
+  async contributors(pools: readonly { period: Period; package: PackageId }[]): Promise<PoolContribution[]> {
+    if (pools.length === 0) return [];
+    // A contribution moves money from `company:<id>` into the package pools of its period.
+    const rows = await this.prisma.$queryRawUnsafe<{ company_id: string; period: string; package_id: string; amount: bigint }[]>(
+      `WITH wanted AS (
+         SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS w(period, pool)
+       )
+       SELECT c.company_id, t.period, p.package_id, SUM(pe.amount)::bigint AS amount
+       FROM wanted w
+       JOIN ledger_entry pe ON pe.account_key = w.pool AND pe.amount > 0
+       JOIN ledger_transaction t ON t.id = pe.transaction_id AND t.kind = 'contribution' AND t.period = w.period
+       JOIN ledger_account p ON p.key = pe.account_key
+       JOIN ledger_entry ce ON ce.transaction_id = t.id AND ce.amount < 0
+       JOIN ledger_account c ON c.key = ce.account_key AND c.kind = 'company'
+       GROUP BY c.company_id, t.period, p.package_id
+       ORDER BY t.period, p.package_id, c.company_id`,
+      pools.map((p) => p.period),
+      pools.map((p) => accounts.packagePool(p.package)),
+    );
+    return rows.map((r) => ({ companyId: r.company_id, period: r.period as Period, package: r.package_id as PackageId, amount: toSafeNumber(r.amount) }));
   }
 }
 

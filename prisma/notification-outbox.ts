@@ -11,6 +11,7 @@ type Sql = Pick<PrismaClient, '$queryRawUnsafe'>;
 
 const COMPANY_TARGET = /^company:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 const MAX_ERROR = 1000;
+const DIRECT_TARGET = /^direct:(slack|discord|github):(.+)$/;
 
 export const notificationKey = (notice: Pick<Notice, 'key'>, platform: string, channel: string): string => `${notice.key}|${platform}:${channel}`;
 
@@ -72,6 +73,12 @@ export class PrismaNotificationOutbox implements NotificationOutbox, Notificatio
     const rows: AddressedNotice[] = [];
     const seen = new Set<string>();
     for (const notice of notices) {
+      // `direct:<platform>:<destination>` (a DM to one person) has exactly that one destination.
+      const direct = DIRECT_TARGET.exec(notice.target);
+      if (direct) {
+        rows.push({ platform: direct[1] as AddressedNotice['platform'], destination: direct[2]!, notice });
+        continue;
+      }
       const company = COMPANY_TARGET.exec(notice.target)?.[1]?.toLowerCase();
       for (const s of subscriptions) {
         // A company's summaries go to the channels that company subscribed.

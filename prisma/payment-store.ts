@@ -1,11 +1,22 @@
 // Payment attempts, saved payment methods and payout accounts on PostgreSQL/PGlite. The unique
 // idempotency key of a payment row is what makes each money movement exactly-once here.
 import type { Period } from '../core/period.ts';
-import type { MaintainerPayoutAccount, NewPayment, Payment, PaymentKind, PaymentStatus, PaymentStore } from '../core/ports/payments.ts';
+import type { CardDetails, CompanyBilling, MaintainerPayoutAccount, NewPayment, Payment, PaymentKind, PaymentStatus, PaymentStore } from '../core/ports/payments.ts';
 import type { PrismaClient } from './generated/client.ts';
 import { toSafeNumber } from './numbers.ts';
 
 type PaymentRow = Awaited<ReturnType<PrismaClient['payment']['findUnique']>> & {};
+
+interface BillingRow {
+  customer_id: string | null;
+  payment_method_id: string | null;
+  card_brand: string | null;
+  card_last4: string | null;
+  card_exp_month: number | null;
+  card_exp_year: number | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 
 function toPayment(r: PaymentRow): Payment {
@@ -113,7 +124,7 @@ export class PrismaPaymentStore implements PaymentStore {
 
   async update(
     id: string,
-    change: { status?: PaymentStatus; externalId?: string | null; url?: string | null; error?: string | null; attempt?: boolean },
+    change: { status?: PaymentStatus; externalId?: string | null; url?: string | null; error?: string | null; attempt?: boolean; at?: Date },
   ): Promise<Payment> {
     const r = await this.prisma.payment.update({
       where: { id },
@@ -123,13 +134,13 @@ export class PrismaPaymentStore implements PaymentStore {
         ...(change.url !== undefined ? { url: change.url } : {}),
         ...(change.error !== undefined ? { error: change.error } : {}),
         ...(change.attempt ? { attempts: { increment: 1 } } : {}),
-        updatedAt: new Date(),
+        updatedAt: change.at ?? new Date(),
       },
     });
     return toPayment(r);
   }
 
-  async list(filter: { status?: PaymentStatus; kind?: PaymentKind; period?: Period; wishId?: string; login?: string } = {}): Promise<Payment[]> {
+  async list(filter: { status?: PaymentStatus; kind?: PaymentKind; period?: Period; wishId?: string; login?: string; companyId?: string } = {}): Promise<Payment[]> {
     const rows = await this.prisma.payment.findMany({
       where: {
         ...(filter.status ? { status: filter.status } : {}),
@@ -137,24 +148,53 @@ export class PrismaPaymentStore implements PaymentStore {
         ...(filter.period ? { period: filter.period } : {}),
         ...(filter.wishId ? { wishId: filter.wishId } : {}),
         ...(filter.login ? { login: filter.login } : {}),
+        ...(filter.companyId ? { companyId: filter.companyId } : {}),
       },
       orderBy: [{ createdAt: 'asc' }, { idempotencyKey: 'asc' }],
     });
     return rows.map(toPayment);
   }
 
-  async billing(companyId: string): Promise<{ customerId: string | null; paymentMethodId: string | null } | null> {
-    const r = await this.prisma.companyBilling.findUnique({ where: { companyId } });
-    return r && { customerId: r.customerId, paymentMethodId: r.paymentMethodId };
+  async billing(companyId: string): Promise<CompanyBilling | null> {
+    if (!UUID.test(companyId)) return null;
+    // Raw SQL: the card columns are read the same whatever the generated client knows.
+    const [r] = await this.prisma.$queryRawUnsafe<BillingRow[]>(
+      'SELECT customer_id, payment_method_id, card_brand, card_last4, card_exp_month, card_exp_year FROM company_billing WHERE company_id = $1::uuid',
+      companyId,
+    );
+    if (!r) return null;
+    const card: CardDetails | null =
+      r.card_brand && r.card_last4 && r.card_exp_month !== null && r.card_exp_year !== null
+        ? { brand: r.card_brand, last4: r.card_last4, expMonth: r.card_exp_month, expYear: r.card_exp_year }
+        : null;
+    return { customerId: r.customer_id, paymentMethodId: r.payment_method_id, card };
   }
 
-  async saveBilling(companyId: string, billing: { customerId?: string | null; paymentMethodId?: string | null }): Promise<void> {
-    const data = {
-      ...(billing.customerId !== undefined ? { customerId: billing.customerId } : {}),
-      ...(billing.paymentMethodId !== undefined ? { paymentMethodId: billing.paymentMethodId } : {}),
-      updatedAt: new Date(),
-    };
-    await this.prisma.companyBilling.upsert({ where: { companyId }, create: { companyId, ...data }, update: data });
+  async saveBilling(companyId: string, billing: { customerId?: string | null; paymentMethodId?: string | null; card?: CardDetails | null }): Promise<void> {
+    const card = billing.card;
+    // Each column is written only when given ($n::boolean says whether), in one upsert.
+    await this.prisma.$executeRawUnsafe(
+      `INSERT INTO company_billing (company_id, customer_id, payment_method_id, card_brand, card_last4, card_exp_month, card_exp_year, updated_at)
+       VALUES ($1::uuid, $3, $5, $7, $8, $9, $10, now())
+       ON CONFLICT (company_id) DO UPDATE SET
+         customer_id = CASE WHEN $2 THEN EXCLUDED.customer_id ELSE company_billing.customer_id END,
+         payment_method_id = CASE WHEN $4 THEN EXCLUDED.payment_method_id ELSE company_billing.payment_method_id END,
+         card_brand = CASE WHEN $6 THEN EXCLUDED.card_brand ELSE company_billing.card_brand END,
+         card_last4 = CASE WHEN $6 THEN EXCLUDED.card_last4 ELSE company_billing.card_last4 END,
+         card_exp_month = CASE WHEN $6 THEN EXCLUDED.card_exp_month ELSE company_billing.card_exp_month END,
+         card_exp_year = CASE WHEN $6 THEN EXCLUDED.card_exp_year ELSE company_billing.card_exp_year END,
+         updated_at = now()`,
+      companyId,
+      billing.customerId !== undefined,
+      billing.customerId ?? null,
+      billing.paymentMethodId !== undefined,
+      billing.paymentMethodId ?? null,
+      card !== undefined,
+      card?.brand ?? null,
+      card?.last4 ?? null,
+      card?.expMonth ?? null,
+      card?.expYear ?? null,
+    );
   }
 
   async maintainerAccount(login: string): Promise<MaintainerPayoutAccount | null> {

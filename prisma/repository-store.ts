@@ -138,21 +138,48 @@ export class PrismaRepositoryStore implements RepositoryStore {
     return rows.map((r) => ({ repository: r.id, installationId: r.installationId === null ? null : Number(r.installationId) }));
   }
 
+  async forMaintainer(login: string): Promise<RepositoryState[]> {
+    const who = login.trim().toLowerCase();
+    const rows = await this.prisma.repository.findMany({
+      where: { optedIn: true, maintainers: { some: { login: who } } },
+      include: { maintainers: true, packages: true },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map(toState);
+  }
+
   async find(repository: string): Promise<RepositoryState | null> {
     const id = repositoryId(repository);
     const row = await this.prisma.repository.findUnique({ where: { id }, include: { maintainers: true, packages: true } });
     if (!row) return null;
-    return {
-      repository: row.id,
-      optedIn: row.optedIn,
-      packages: row.packages.map((p) => p.packageId as PackageId).sort(byString),
-      maintainers: row.maintainers.map((m) => ({ login: m.login, share: m.share })).sort((a, b) => b.share - a.share || byString(a.login, b.login)),
-      termsVersion: row.termsVersion,
-      license: row.license,
-      description: row.description,
-      needs: row.needs,
-      contact: row.contact,
-      lastActivityAt: row.lastActivityAt,
-    };
+    return toState(row);
   }
+}
+
+type RepositoryRow = {
+  id: string;
+  optedIn: boolean;
+  termsVersion: number | null;
+  license: string | null;
+  description: string | null;
+  needs: string | null;
+  contact: string | null;
+  lastActivityAt: Date | null;
+  maintainers: { login: string; share: number }[];
+  packages: { packageId: string }[];
+};
+
+function toState(row: RepositoryRow): RepositoryState {
+  return {
+    repository: row.id,
+    optedIn: row.optedIn,
+    packages: row.packages.map((p) => p.packageId as PackageId).sort(byString),
+    maintainers: row.maintainers.map((m) => ({ login: m.login, share: m.share })).sort((a, b) => b.share - a.share || byString(a.login, b.login)),
+    termsVersion: row.termsVersion,
+    license: row.license,
+    description: row.description,
+    needs: row.needs,
+    contact: row.contact,
+    lastActivityAt: row.lastActivityAt,
+  };
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SOURCE_DIRS = ['app', 'bots', 'core', 'edge', 'payments', 'prisma', 'web', 'worker', 'dev'];
-const isTest = (f: string) => /\.test\.ts$/.test(f);
+const isTest = (f: string) => /\.test\.tsx?$/.test(f);
 
 function walk(dir: string): string[] {
   let entries: string[];
@@ -20,7 +20,7 @@ function walk(dir: string): string[] {
   return entries.flatMap((name) => {
     const full = path.join(dir, name);
     if (name === 'generated' || name === 'node_modules' || name === 'migrations') return [];
-    return statSync(full).isDirectory() ? walk(full) : full.endsWith('.ts') ? [full] : [];
+    return statSync(full).isDirectory() ? walk(full) : /\.tsx?$/.test(full) ? [full] : [];
   });
 }
 

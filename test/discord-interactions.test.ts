@@ -12,6 +12,7 @@ import type { Wish, WishId } from '../core/wishlist.ts';
 import { discordDeliverer } from '../bots/discord/deliverer.ts';
 import { deliverNotification } from '../worker/notifications.ts';
 import { BACKENDS, openTestDatabase, type TestDatabase } from './databases.ts';
+import { optInToQuote } from './opt-in-support.ts';
 import {
   BOT_TOKEN,
   CHANNEL_ID,
@@ -48,7 +49,8 @@ describe.each(BACKENDS)('on %s', (backend) => {
     const s = h.services;
     const base = { wishes: s.wishes, outbox: s.outbox, gateway: s.gateway, clock: s.clock, currency: 'EUR', description: 'Dark mode for every component.' };
     await openWish({ ...base, id: WISH, title: 'Dark mode', requester: 'carol' });
-    await quoteWish({ wishes: s.wishes, outbox: s.outbox, clock: s.clock, id: WISH, amount: money(40_000, 'EUR'), delayDays: 14, by: 'maria', isMaintainer: true });
+    await optInToQuote(s.repositories, 'acme/ui');
+    await quoteWish({ wishes: s.wishes, repositories: s.repositories, outbox: s.outbox, clock: s.clock, id: WISH, amount: money(40_000, 'EUR'), delayDays: 14, by: 'maria', isMaintainer: true });
     await openWish({ ...base, id: OPEN_WISH, title: 'Keyboard shortcuts', requester: 'dave' });
     await openWish({ ...base, id: OTHER_REPO_WISH, title: 'Rate limits', requester: 'erin' });
   });

@@ -26,6 +26,7 @@ import type { JobRuntime } from '../worker/index.ts';
 import { wishRoutes } from '../web/wishes.ts';
 import { startFakeGithubApi, type FakeGithubApi } from '../dev/fakes/github-api.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
+import { optInToQuote } from './opt-in-support.ts';
 
 const require = createRequire(import.meta.url);
 type Example = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -174,6 +175,8 @@ describe('GitHub App (Probot) with signed deliveries', () => {
       termsVersion: 1,
       description: 'Widgets for everyone',
     });
+    // Confirmed on the repository (test/github-opt-in.test.ts covers the wording and the dedupe).
+    expect(fake.issues.filter((i) => i.repo === REPO).map((i) => i.title)).toEqual(['Upkeep: this repository is opted in']);
   });
 
   it('explains an invalid config in an issue, withdraws, and records push activity', async () => {
@@ -430,11 +433,13 @@ describe('GitHub App (Probot) with signed deliveries', () => {
   });
 
   it('says on the issue when a merged PR cannot deliver its funded wish, and leaves other wishes alone', async () => {
-    // The repository was just withdrawn: a funded wish there has nobody to release its money to.
+    // Quoted while opted in, then the repository was withdrawn (uninstalled): a funded wish there has nobody to release its money to.
     const id = `${REPO}#20` as WishId;
     const ports = { wishes: s.wishes, outbox: s.outbox, clock };
     await openWish({ ...ports, gateway: s.gateway, currency: 'EUR', id, title: 'Print styles', description: '', requester: 'alice' });
-    await quoteWish({ ...ports, id, amount: money(10_000, 'EUR'), delayDays: 7, by: 'Maint', isMaintainer: true });
+    await optInToQuote(s.repositories, REPO);
+    await quoteWish({ ...ports, repositories: s.repositories, id, amount: money(10_000, 'EUR'), delayDays: 7, by: 'Maint', isMaintainer: true });
+    await s.repositories.withdraw(REPO);
     const { pledgeId } = await placePledge({ ...ports, gateway: s.gateway, id, pledger: { source: 'github', id: 'dave', display: 'dave' }, amount: money(10_000, 'EUR') });
     await confirmPledgePayment({ ...ports, ledger: s.ledger, wishId: id, pledgeId, provider: 'offline' });
     expect((await s.wishes.get(id))!.status).toBe('funded');

@@ -4,7 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { linkCommand } from '../bots/github/link-command.ts';
 import type { CommentHandlerDeps, IssueComment } from '../bots/github/comment-handlers.ts';
-import { commitmentReply, ERROR_LEAD, errorReply, explanationIssue, mergedButNotDelivered, pledgeReply, renderHint, statusCommentBody } from '../bots/github/render.ts';
+import { commitmentReply, ERROR_LEAD, errorReply, explanationIssue, mergedButNotDelivered, optInIssue, pledgeReply, renderHint, statusCommentBody } from '../bots/github/render.ts';
+import { announceOptIn } from '../core/opt-in/announcement.ts';
+import { TERMS_VERSION, type OptInConfig } from '../core/opt-in/file.ts';
+import { requireOptedInToQuote } from '../core/opt-in/quoting.ts';
 import { DOMAIN_ERROR_CODES, DomainError, type ErrorHint } from '../core/errors.ts';
 import { money } from '../core/money.ts';
 import type { OptInExplanation, OptInExplanationCode } from '../core/opt-in/decision.ts';
@@ -121,6 +124,68 @@ describe('replies and explanations', () => {
     expect(body).toContain('- `maintainers`: the shares sum to 90');
     expect(body).toMatch(/```yaml\npackages: \[npm:your-package\][\s\S]*accept_terms: 1\n```/);
     expect(explanationIssue(explanations.no_licence, { defaultBranch: 'main' }).body).toContain('(it reports `NOASSERTION`)');
+  });
+});
+
+describe('the opt-in issue and the /quote refusal', () => {
+  const config = (maintainers: Record<string, number>, packages: string[]): OptInConfig => ({
+    packages: packages as PackageId[],
+    maintainers: Object.entries(maintainers).map(([login, share]) => ({ login, share })),
+    termsVersion: TERMS_VERSION,
+    description: null,
+    needs: null,
+    contact: null,
+  });
+  const before = config({ maint: 70, carol: 30 }, ['npm:acme-widgets', 'pypi:acme-widgets']);
+  const ctx = { defaultBranch: 'main', accountUrl: 'https://upkeep.example/account' };
+
+  it('confirms an opt-in with its packages, maintainers and shares, and where to connect payouts', () => {
+    const issue = optInIssue(announceOptIn(null, before)!, ctx);
+    expect(issue.title).toBe('Upkeep: this repository is opted in');
+    expect(issue.body).toContain('This repository is opted in to Upkeep from `.github/upkeep.yml` on `main`.');
+    expect(issue.body).toContain('- `npm:acme-widgets`\n- `pypi:acme-widgets`');
+    expect(issue.body).toContain('| @maint | 70% |\n| @carol | 30% |');
+    expect(issue.body).toContain('signs in with GitHub at https://upkeep.example/account to connect a payout account');
+    expectGithubOnly(`${issue.title}\n${issue.body}`);
+  });
+
+  it('marks a listed package another repository claimed first, and names the commit when known', () => {
+    const { body } = optInIssue(announceOptIn(null, before)!, { ...ctx, revision: 'abcdef0123456789', conflicts: [{ package: 'pypi:acme-widgets', repository: 'other/repo' }] });
+    expect(body).toContain('on `main` (abcdef0)');
+    expect(body).toContain('- `pypi:acme-widgets` — stays with other/repo, which listed it first');
+    expect(body).toContain('- `npm:acme-widgets`\n');
+  });
+
+  it('says what a change of the file changed, then the opt-in as it is now', () => {
+    const after = config({ maint: 50, carol: 30, dave: 20 }, ['npm:acme-widgets', 'cargo:acme']);
+    const issue = optInIssue(announceOptIn(config({ maint: 70, carol: 20, bob: 10 }, before.packages), after)!, ctx);
+    expect(issue.title).toBe('Upkeep: the opt-in of this repository changed');
+    expect(issue.body).toContain(
+      [
+        '- package `cargo:acme` added',
+        '- package `pypi:acme-widgets` removed (its money no longer comes here)',
+        '- @dave joins with 20%',
+        '- @bob leaves (had 10%; what they earned stays theirs)',
+        '- @carol: 20% → 30%',
+        '- @maint: 70% → 50%',
+      ].join('\n'),
+    );
+    expect(issue.body).toContain('| @maint | 50% |\n| @carol | 30% |\n| @dave | 20% |');
+    expect(issue.body).toContain('https://upkeep.example/account');
+    expectGithubOnly(`${issue.title}\n${issue.body}`);
+  });
+
+  it('refuses /quote in a repository that has not opted in with the file to add, as a YAML example', () => {
+    let e: unknown;
+    try {
+      requireOptedInToQuote(null, 'acme/new#3' as WishId);
+    } catch (x) {
+      e = x;
+    }
+    const text = errorReply('Maint', e as DomainError);
+    expect(text).toMatch(/^@Maint ⛔ Not possible now: acme\/new has not opted in to Upkeep: it has no valid \.github\/upkeep\.yml on its default branch/);
+    expect(text).toContain('A minimal `.github/upkeep.yml` on the default branch:\n```yaml\npackages: [npm:your-package]\nmaintainers:\n  alice: 60\n  bob: 40\naccept_terms: 1\n```');
+    expectGithubOnly(text);
   });
 });
 

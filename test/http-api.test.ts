@@ -86,6 +86,7 @@ describe('public API and company receipts over HTTP', () => {
     expect(body).toEqual({
       period: '2026-10',
       company: 'Acme',
+      status: 'funded',
       total: { amount: 100_000, currency: 'EUR' },
       lines: [
         { package: 'npm:react', amount: 34_000, maintainers: [{ login: 'alice', amount: 34_000 }], escrow: 0 },

@@ -302,7 +302,7 @@ describe('every POST route of the whole platform, every adapter configured', () 
   it('still answers the routes themselves: health, the API document and a refused webhook', async () => {
     expect(await (await fetch(`${base}/healthz`)).json()).toMatchObject({ ok: true, checks: { database: 'ok', queue: 'ok' }, database: 'pglite' });
     const doc = (await (await fetch(`${base}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/company/receipts', '/api/v1/packages/{id}', '/api/v1/wishes', '/api/v1/wishes/{owner}/{repo}/{number}']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/company/receipts', '/api/v1/me', '/api/v1/packages/{id}', '/api/v1/wishes', '/api/v1/wishes/{owner}/{repo}/{number}']);
     const unsigned = await fetch(`${base}/stripe/webhooks`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     expect(unsigned.status).toBe(400);
     expect(((await unsigned.json()) as any).error.code).toBe('missing_signature');

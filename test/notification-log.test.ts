@@ -15,9 +15,11 @@ import { createLogger } from '../edge/logger.ts';
 import { OfflineGateway } from '../payments/offline-gateway.ts';
 import { PrismaNotificationOutbox } from '../prisma/notification-outbox.ts';
 import { PrismaPaymentStore } from '../prisma/payment-store.ts';
+import { PrismaRepositoryStore } from '../prisma/repository-store.ts';
 import { PrismaWishStore } from '../prisma/wish-store.ts';
 import { deliverNotification } from '../worker/notifications.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
+import { optInToQuote } from './opt-in-support.ts';
 
 const clock = fixedClock('2026-11-02T10:00:00Z');
 const log = createLogger('silent');
@@ -57,7 +59,9 @@ describe('notification rows and their delivery', () => {
     const id = unwrap(parseWishId(text));
     const gateway = new OfflineGateway(new PrismaPaymentStore(db.prisma));
     await openWish({ wishes, outbox, gateway, clock, currency: 'EUR', id, title: 'Dark mode', description: '', requester: 'carol' });
-    await quoteWish({ wishes, outbox, clock, id, amount: money(50_000, 'EUR'), delayDays: 14, by: 'maint', isMaintainer: true });
+    const repositories = new PrismaRepositoryStore(db.prisma);
+    await optInToQuote(repositories, 'acme/ui');
+    await quoteWish({ wishes, repositories, outbox, clock, id, amount: money(50_000, 'EUR'), delayDays: 14, by: 'maint', isMaintainer: true });
     return id;
   }
 
@@ -75,7 +79,7 @@ describe('notification rows and their delivery', () => {
 
   it('records nothing when the change is refused (the row is part of its transaction)', async () => {
     const id = unwrap(parseWishId('acme/ui#1'));
-    await expect(quoteWish({ wishes, outbox, clock, id, amount: money(1, 'EUR'), delayDays: 1, by: 'reader', isMaintainer: false })).rejects.toMatchObject({ code: 'not_maintainer' });
+    await expect(quoteWish({ wishes, repositories: new PrismaRepositoryStore(db.prisma), outbox, clock, id, amount: money(1, 'EUR'), delayDays: 1, by: 'reader', isMaintainer: false })).rejects.toMatchObject({ code: 'not_maintainer' });
     expect(await rows({ platform: 'github', destination: id })).toHaveLength(2);
   });
 

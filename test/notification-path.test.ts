@@ -23,6 +23,7 @@ import { parseWishId, type WishId } from '../core/wishlist.ts';
 import { openQueueBackend } from '../worker/backend.ts';
 import { createJobRuntime, type JobRuntime } from '../worker/runtime.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
+import { optInToQuote } from './opt-in-support.ts';
 import { startFakeGithubApi, type FakeGithubApi } from '../dev/fakes/github-api.ts';
 import { eventually, testServices } from './worker-support.ts';
 
@@ -75,7 +76,8 @@ describe('the GitHub status comment follows changes made by other processes', ()
     const clock = fixedClock(new Date(Date.now() - daysAgo * DAY).toISOString());
     const common = { wishes: services.wishes, outbox: services.outbox, clock, id };
     await openWish({ ...common, gateway: services.gateway, currency: 'EUR', title: `Feature ${number}`, description: 'Please', requester: 'carol' });
-    await quoteWish({ ...common, amount: money(quote, 'EUR'), delayDays: 14, by: 'maint', isMaintainer: true });
+    await optInToQuote(services.repositories, REPO);
+    await quoteWish({ ...common, repositories: services.repositories, amount: money(quote, 'EUR'), delayDays: 14, by: 'maint', isMaintainer: true });
     const { pledgeId } = await placePledge({ ...common, gateway: services.gateway, pledger: { source: 'github', id: 'bob', display: 'bob' }, amount: money(pledge, 'EUR') });
     return { id, pledgeId };
   }

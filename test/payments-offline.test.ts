@@ -22,6 +22,7 @@ import { reconcilePayments } from '../prisma/payment-store.ts';
 import { stripeWebhookRoutes } from '../payments/stripe-webhook.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
 import { seedCompany, seedRepository } from './seed.ts';
+import { optInToQuote } from './opt-in-support.ts';
 
 const now = new Date('2027-01-06T10:00:00Z');
 const clock: Clock = { now: () => new Date(now) };
@@ -51,7 +52,8 @@ async function soundLedger(): Promise<void> {
 async function quotedWish(id: string, quote: number): Promise<WishId> {
   const wishId = id as WishId;
   await openWish({ wishes: s.wishes, outbox: s.outbox, gateway: s.gateway, clock, currency: 'EUR', id: wishId, title: 'Offline feature', description: '', requester: 'req' });
-  await quoteWish({ wishes: s.wishes, outbox: s.outbox, clock, id: wishId, amount: money(quote, 'EUR'), delayDays: 7, by: 'maint', isMaintainer: true });
+  await optInToQuote(s.repositories, id.split('#')[0]!);
+  await quoteWish({ wishes: s.wishes, repositories: s.repositories, outbox: s.outbox, clock, id: wishId, amount: money(quote, 'EUR'), delayDays: 7, by: 'maint', isMaintainer: true });
   return wishId;
 }
 

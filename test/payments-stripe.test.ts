@@ -29,6 +29,7 @@ import { reconcilePayments } from '../prisma/payment-store.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
 import { startFakeStripe, type FakeStripe } from './fakes/stripe-api.ts';
 import { seedCompany, seedRepository } from './seed.ts';
+import { optInToQuote } from './opt-in-support.ts';
 
 const SECRET = 'whsec_test_upkeep';
 const signer = new Stripe('sk_test_signer');
@@ -88,7 +89,8 @@ async function soundLedger(): Promise<void> {
 async function quotedWish(id: string, quote: number): Promise<WishId> {
   const wishId = id as WishId;
   await openWish({ wishes: s.wishes, outbox, gateway: s.gateway, clock, currency: 'EUR', id: wishId, title: `Feature ${id}`, description: 'Please', requester: 'requester' });
-  await quoteWish({ wishes: s.wishes, outbox, clock, id: wishId, amount: money(quote, 'EUR'), delayDays: 14, by: 'maint', isMaintainer: true });
+  await optInToQuote(s.repositories, id.split('#')[0]!);
+  await quoteWish({ wishes: s.wishes, repositories: s.repositories, outbox, clock, id: wishId, amount: money(quote, 'EUR'), delayDays: 14, by: 'maint', isMaintainer: true });
   return wishId;
 }
 
@@ -319,6 +321,9 @@ describe('company budgets and maintainer payouts', () => {
     const rows = await s.payments.list({ kind: 'budget_charge', period: P });
     const status = Object.fromEntries(rows.map((r) => [r.companyId, r.status]));
     expect(status).toEqual({ [ids.paying]: 'succeeded', [ids.declined]: 'failed', [ids.nocard]: 'failed' });
+    // The reasons receipts show; the failure's time (the clock's) opens the 7-day late retry window.
+    const errors = Object.fromEntries(rows.map((r) => [r.companyId, r.error]));
+    expect(errors).toEqual({ [ids.paying]: null, [ids.declined]: 'card declined: Your card has insufficient funds.', [ids.nocard]: 'no card saved' });
     const failedNotices = notices.filter((n) => n.data.type === 'budget_charge_failed');
     expect(failedNotices.map((n) => n.target).sort()).toEqual([`company:${ids.declined}`, `company:${ids.nocard}`].sort());
     expect(failedNotices.find((n) => n.target === `company:${ids.declined}`)!.text).toMatch(/insufficient funds.*not funded for 2026-12/);

@@ -49,7 +49,7 @@ describe.each(BACKENDS)('/upkeep through Bolt on %s', (backend) => {
     const all = await cmd('');
     expect(all.status).toBe(200);
     expect(all.json?.response_type).toBe('ephemeral');
-    for (const sub of ['setup', 'budget', 'deps', 'own', 'allocate', 'status', 'history', 'receipt', 'export', 'visibility', 'token', 'wishes', 'pledge', 'subscribe', 'help']) {
+    for (const sub of ['setup', 'budget', 'deps', 'own', 'allocate', 'status', 'history', 'receipt', 'export', 'visibility', 'token', 'billing', 'wishes', 'pledge', 'subscribe', 'help']) {
       expect(textOf(all)).toContain(`/upkeep ${sub}`);
     }
     expect(textOf(await cmd('help allocate'))).toContain('allocate npm:react=34 npm:vite=33 pypi:requests=33');
@@ -188,6 +188,15 @@ describe.each(BACKENDS)('/upkeep through Bolt on %s', (backend) => {
     expect(await db.prisma.apiToken.count({ where: { companyId: company.id, revokedAt: null } })).toBe(1);
   });
 
+  it('billing offline: admins are told budgets are settled by the operator; members are refused', async () => {
+    const r = await cmd('billing');
+    expect(r.json?.response_type).toBe('ephemeral');
+    expect(textOf(r)).toContain('Payments are offline: budgets are settled by the operator');
+    expect(textOf(r)).not.toContain('checkout');
+    expect(textOf(await cmd('billing', 'UMEMBER'))).toContain('Not allowed');
+    expect(textOf(await cmd('status'))).not.toContain('No card saved');
+  });
+
   it('history, receipt and export after the month-end close, with CSV downloads behind signed links', async () => {
     expect(textOf(await cmd('history'))).toContain('no closed month yet');
     expect(textOf(await cmd('receipt 2026-11'))).toContain('2026-11 is not closed yet');
@@ -261,7 +270,7 @@ describe.each(BACKENDS)('/upkeep through Bolt on %s', (backend) => {
     const id = 'vitejs/vite#42' as WishId;
     const s = t.services;
     await openWish({ wishes: s.wishes, outbox: s.outbox, gateway: s.gateway, clock: s.clock, currency: 'EUR', id, title: 'A --json flag', description: 'Print JSON', requester: 'carol' });
-    await quoteWish({ wishes: s.wishes, outbox: s.outbox, clock: s.clock, id, amount: money(150000, 'EUR'), delayDays: 21, by: 'evan', isMaintainer: true });
+    await quoteWish({ wishes: s.wishes, repositories: s.repositories, outbox: s.outbox, clock: s.clock, id, amount: money(150000, 'EUR'), delayDays: 21, by: 'evan', isMaintainer: true });
     const list = textOf(await cmd('wishes vitejs/vite', 'UMEMBER'));
     expect(list).toContain('vitejs/vite#42');
     expect(list).toContain('A --json flag');

@@ -10,6 +10,7 @@ import { openWish } from '../core/use-cases/wishes/open-wish.ts';
 import { quoteWish } from '../core/use-cases/wishes/quote-wish.ts';
 import type { WishId } from '../core/wishlist.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
+import { optInToQuote } from './opt-in-support.ts';
 
 describe('wish banner, share page and OpenAPI', () => {
   let db: TestDatabase;
@@ -24,7 +25,8 @@ describe('wish banner, share page and OpenAPI', () => {
     const clock = fixedClock('2026-11-02T00:00:00Z');
     s = createServices({ config, db, clock, log: createLogger('silent') });
     await openWish({ wishes: s.wishes, outbox: silentOutbox, gateway: s.gateway, clock, currency: 'EUR', id, title: 'Dark mode <script>alert(1)</script>', description: 'Please', requester: 'zoe' });
-    await quoteWish({ wishes: s.wishes, outbox: silentOutbox, clock, id, amount: { amount: 30_000, currency: 'EUR' }, delayDays: 14, by: 'alice', isMaintainer: true });
+    await optInToQuote(s.repositories, 'acme/ui');
+    await quoteWish({ wishes: s.wishes, repositories: s.repositories, outbox: silentOutbox, clock, id, amount: { amount: 30_000, currency: 'EUR' }, delayDays: 14, by: 'alice', isMaintainer: true });
     app = createHttpApp({ ...httpBasics(s), routes: webRoutes(s) });
     base = await app.listen(0, '127.0.0.1');
   });
@@ -80,7 +82,7 @@ describe('wish banner, share page and OpenAPI', () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown>; servers: { url: string }[] };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/company/receipts', '/api/v1/packages/{id}', '/api/v1/wishes', '/api/v1/wishes/{owner}/{repo}/{number}']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/company/receipts', '/api/v1/me', '/api/v1/packages/{id}', '/api/v1/wishes', '/api/v1/wishes/{owner}/{repo}/{number}']);
     expect(doc.servers[0]!.url).toBe('https://upkeep.example');
   });
 });

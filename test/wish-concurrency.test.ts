@@ -12,8 +12,10 @@ import { placePledge } from '../core/use-cases/wishes/place-pledge.ts';
 import { quoteWish } from '../core/use-cases/wishes/quote-wish.ts';
 import { wishProgress, type WishId } from '../core/wishlist.ts';
 import { PrismaLedgerStore, groupEntries } from '../prisma/ledger-store.ts';
+import { PrismaRepositoryStore } from '../prisma/repository-store.ts';
 import { PrismaWishStore } from '../prisma/wish-store.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
+import { optInToQuote } from './opt-in-support.ts';
 
 /** A test-only gateway: records checkouts, collects nothing (like offline mode). */
 const offlineGateway = (): PaymentGateway & { calls: string[] } => {
@@ -38,7 +40,9 @@ async function setup(id: WishId, quoteAmount: number) {
   const notices: Notice[] = [];
   const outbox: NotificationOutbox = { enqueue: async (n) => void notices.push(...n) };
   await openWish({ wishes, outbox, gateway: offlineGateway(), clock: systemClock, currency: 'EUR', id, title: 'Dark mode', description: 'Please', requester: 'alice' });
-  await quoteWish({ wishes, outbox, clock: systemClock, id, amount: money(quoteAmount, 'EUR'), delayDays: 21, by: 'maint', isMaintainer: true });
+  const repositories = new PrismaRepositoryStore(db.prisma);
+  await optInToQuote(repositories, 'acme/ui');
+  await quoteWish({ wishes, repositories, outbox, clock: systemClock, id, amount: money(quoteAmount, 'EUR'), delayDays: 21, by: 'maint', isMaintainer: true });
   return { wishes, ledger, notices, outbox };
 }
 

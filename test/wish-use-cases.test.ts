@@ -25,6 +25,7 @@ import { PrismaRepositoryStore } from '../prisma/repository-store.ts';
 import { PrismaWishStore } from '../prisma/wish-store.ts';
 import { BACKENDS, openTestDatabase, type TestDatabase } from './databases.ts';
 import { seedRepository } from './seed.ts';
+import { optInToQuote } from './opt-in-support.ts';
 
 const DAY = 86_400_000;
 let now = new Date('2026-11-21T12:00:00Z');
@@ -107,18 +108,18 @@ describe.each(BACKENDS)('wish use-cases on %s', (backend) => {
   it('refuses maintainer-only actions to non-maintainers, changing nothing', async () => {
     const id = 'acme/ui#1' as WishId;
     await refused(writeWishSpec({ ...ports(), id, text: 'Do it', author: 'mallory', isMaintainer: false }), 'not_maintainer');
-    await refused(quoteWish({ ...ports(), id, amount: eur(10_000), delayDays: 14, by: 'mallory', isMaintainer: false }), 'not_maintainer');
+    await refused(quoteWish({ ...ports(), repositories, id, amount: eur(10_000), delayDays: 14, by: 'mallory', isMaintainer: false }), 'not_maintainer');
     await refused(startWish({ ...ports(), id, by: 'mallory', isMaintainer: false }), 'not_maintainer');
     await refused(cancelWish({ ...ports(), id, by: 'mallory', isMaintainer: false }), 'not_maintainer');
     expect((await wishes.get(id))!.status).toBe('open');
-    await refused(quoteWish({ ...ports(), id, amount: money(10_000, 'USD'), delayDays: 14, by: 'alice', isMaintainer: true }), 'wrong_currency');
+    await refused(quoteWish({ ...ports(), repositories, id, amount: money(10_000, 'USD'), delayDays: 14, by: 'alice', isMaintainer: true }), 'wrong_currency');
   });
 
   it('spec, quote, pledges and payments fund the wish once; delivery releases the escrow by share', async () => {
     const id = 'acme/ui#1' as WishId;
     notices.length = 0;
     await writeWishSpec({ ...ports(), id, text: 'Add --json', author: 'alice', isMaintainer: true });
-    await quoteWish({ ...ports(), id, amount: eur(10_001), delayDays: 14, by: 'alice', isMaintainer: true });
+    await quoteWish({ ...ports(), repositories, id, amount: eur(10_001), delayDays: 14, by: 'alice', isMaintainer: true });
     await refused(placePledge({ ...ports(), gateway, id, pledger: { source: 'slack', id: 'T1:U1', display: 'u1' }, amount: money(5, 'USD') }), 'wrong_currency');
     const a = await placePledge({ ...ports(), gateway, id, pledger: { source: 'slack', id: 'T1:U1', display: 'u1' }, amount: eur(8_001) });
     expect(a).toMatchObject({ offline: true, checkoutUrl: null });
@@ -161,7 +162,9 @@ describe.each(BACKENDS)('wish use-cases on %s', (backend) => {
   it('refuses delivery when the repository has no opted-in maintainer, changing nothing', async () => {
     const id = 'lonely/repo#1' as WishId;
     await openWish({ ...ports(), gateway, currency: 'EUR', id, title: 'x', description: '', requester: 'r' });
-    await quoteWish({ ...ports(), id, amount: eur(100), delayDays: 3, by: 'm', isMaintainer: true });
+    await optInToQuote(repositories, 'lonely/repo');
+    await quoteWish({ ...ports(), repositories, id, amount: eur(100), delayDays: 3, by: 'm', isMaintainer: true });
+    await repositories.withdraw('lonely/repo'); // its maintainers withdrew after quoting
     const p = await placePledge({ ...ports(), gateway, id, pledger: { source: 'discord', id: '1', display: 'd' }, amount: eur(100) });
     await confirmPledgePayment({ wishes, ledger, outbox, clock, wishId: id, pledgeId: p.pledgeId, provider: 'offline' });
     await startWish({ ...ports(), id, by: 'm', isMaintainer: true });
@@ -180,7 +183,7 @@ describe.each(BACKENDS)('wish use-cases on %s', (backend) => {
 
   it('expires quoted wishes past their deadline, once', async () => {
     const { wish } = await open(3, { commitment: 500 });
-    await quoteWish({ ...ports(), id: wish.id, amount: eur(9_000), delayDays: 10, by: 'alice', isMaintainer: true });
+    await quoteWish({ ...ports(), repositories, id: wish.id, amount: eur(9_000), delayDays: 10, by: 'alice', isMaintainer: true });
     expect((await expireWishes({ wishes, outbox, now: new Date(now.getTime() + 59 * DAY) })).expired.map((w) => w.id)).not.toContain(wish.id);
     const later = new Date(now.getTime() + 60 * DAY);
     const r = await expireWishes({ wishes, outbox, now: later });

@@ -27,6 +27,7 @@ import { createJobRuntime, type JobRuntime, type RuntimeOptions } from '../worke
 import { openTestDatabase, type TestDatabase } from './databases.ts';
 import { FakeDiscord } from '../dev/fakes/discord-api.ts';
 import { seedCompany, seedRepository } from './seed.ts';
+import { optInToQuote } from './opt-in-support.ts';
 import { ADMIN_TOKEN, DISCORD_BOT_TOKEN, eventually, FakeSlackApi, sumsPerAccount, testServices } from './worker-support.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -281,7 +282,8 @@ describe.each(['redis', 'postgres', 'pglite'] as const)('the worker on the %s ba
     const earlier = fixedClock('2026-08-01T10:00:00Z');
     const gateway = services.gateway!;
     await openWish({ wishes: services.wishes, outbox: services.outbox, gateway, clock: earlier, currency: 'EUR', id, title: 'Dark mode', description: 'Please', requester: 'carol' });
-    await quoteWish({ wishes: services.wishes, outbox: services.outbox, clock: earlier, id, amount: money(100_000, 'EUR'), delayDays: 14, by: 'alice', isMaintainer: true });
+    await optInToQuote(services.repositories, 'acme/ui');
+    await quoteWish({ wishes: services.wishes, repositories: services.repositories, outbox: services.outbox, clock: earlier, id, amount: money(100_000, 'EUR'), delayDays: 14, by: 'alice', isMaintainer: true });
     const pledgeIds: string[] = [];
     for (const [who, amount] of [['u1', 5_000], ['u2', 2_000], ['u3', 1_000]] as const) {
       const p = await placePledge({ wishes: services.wishes, gateway, outbox: services.outbox, clock: earlier, id, pledger: { source: 'slack', id: who, display: who }, amount: money(amount, 'EUR') });

@@ -9,11 +9,11 @@ import type { Company } from '../core/ports/companies.ts';
 import type { Ports } from '../core/ports/index.ts';
 import { authenticateCompany } from '../core/use-cases/authenticate-company.ts';
 import { getPackageSummary } from '../core/use-cases/get-package-summary.ts';
-import { getReceipt, receiptRows } from '../core/use-cases/get-receipt.ts';
+import { getReceipt, RECEIPT_CSV_COLUMNS, receiptDocument, receiptRows, type Receipt } from '../core/use-cases/get-receipt.ts';
 import { bearerToken, errorAnswer, jsonAnswer, parsedField, type RoutePlugin } from '../edge/http.ts';
 import { packageSchema, receiptSchema } from './schemas.ts';
 
-export type ApiDeps = Pick<Ports, 'fundingStats' | 'packages' | 'clock' | 'companies' | 'ledger' | 'hashToken'> & { currency: string };
+export type ApiDeps = Pick<Ports, 'fundingStats' | 'packages' | 'clock' | 'companies' | 'ledger' | 'hashToken' | 'payments'> & { currency: string };
 
 const packageId = parsedField(parsePackageId, {
   code: 'invalid_package',
@@ -82,19 +82,28 @@ export function apiRoutes(deps: ApiDeps): RoutePlugin {
         },
       },
       async (request, reply) => {
-        const receipt = await getReceipt({ ledger: deps.ledger, company: companies.get(request)!, period: request.query.period });
+        const receipt = await getReceipt({ ledger: deps.ledger, payments: deps.payments, company: companies.get(request)!, period: request.query.period });
         reply.header('cache-control', 'private, no-store');
         if (wantsCsv(request.headers.accept)) {
-          const csv = stringify(receiptRows(receipt), { header: true, columns: ['period', 'package', 'maintainer', 'amount', 'escrow', 'currency'] });
           return reply
             .type('text/csv; charset=utf-8')
             .header('content-disposition', `attachment; filename="upkeep-receipt-${receipt.period}.csv"`)
-            .send(csv);
+            .send(receiptCsv(receipt));
         }
-        return { period: receipt.period, company: receipt.company.name, total: receipt.total, lines: receipt.lines };
+        return receiptJson(receipt);
       },
     );
   };
+}
+
+/** A receipt's JSON answer (CONTRACT §3 receipt); the company page's downloads send the same. */
+export function receiptJson(receipt: Receipt) {
+  return receiptDocument(receipt);
+}
+
+/** A receipt's CSV: one row per package and maintainer share; the company page's downloads send the same. */
+export function receiptCsv(receipt: Receipt): string {
+  return stringify(receiptRows(receipt), { header: true, columns: [...RECEIPT_CSV_COLUMNS] });
 }
 
 function wantsCsv(accept: string | undefined): boolean {

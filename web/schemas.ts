@@ -50,6 +50,9 @@ export const receiptSchema = z
   .object({
     period: z.string().meta({ example: '2026-11' }),
     company: z.string(),
+    status: z.enum(['funded', 'unfunded']).meta({ description: 'unfunded: the budget charge failed (see reason); such a month has no lines' }),
+    reason: z.string().optional().meta({ description: 'Why an unfunded month is unfunded, e.g. "no card saved", "card declined: …", "card saved too late"' }),
+    fundedLate: z.boolean().optional().meta({ description: 'Funded after its close: a card saved within 7 days of the failed charge' }),
     total: moneySchema,
     lines: z.array(
       z.object({

@@ -20,7 +20,7 @@ export const QUEUE_NAMES = ['periods', 'maintenance', 'notifications'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** What the jobs use: the ports they call, the settlement currency, and the platforms' deliverers. */
-export type WorkerDeps = Pick<Ports, 'clock' | 'ledger' | 'wishes' | 'payments' | 'gateway' | 'outbox' | 'notifications' | 'repositories' | 'activity'> & {
+export type WorkerDeps = Pick<Ports, 'clock' | 'companies' | 'ledger' | 'wishes' | 'payments' | 'gateway' | 'outbox' | 'notifications' | 'repositories' | 'activity'> & {
   currency: string;
   log: Logger;
   /** The configured platforms' deliverers (built by the composition root from each adapter). */
@@ -74,7 +74,8 @@ export const closePeriodJob = define({
     let lastReported = -1;
     // Charging company budgets is the close's first step (Stripe off-session, or recorded as
     // owed offline), so a company whose charge failed is left out of the distribution.
-    const budgets = budgetCollector({ gateway: deps.gateway, payments: deps.payments, outbox: deps.outbox, currency: deps.currency });
+    // A failed charge is told to the company's channels and to each admin directly.
+    const budgets = budgetCollector({ gateway: deps.gateway, payments: deps.payments, outbox: deps.outbox, currency: deps.currency, companies: deps.companies, clock: deps.clock });
     const report = await closePeriod({
       ledger: deps.ledger,
       clock: deps.clock,

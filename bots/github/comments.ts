@@ -55,7 +55,7 @@ async function runCommand(deps: CommentDeps, cmd: WishCommand, ctx: CommandConte
       await writeWishSpec({ ...base, text: cmd.text, author: ctx.author, isMaintainer: await ctx.isMaintainer() });
       return null;
     case 'quote':
-      await quoteWish({ ...base, amount: cmd.amount, delayDays: cmd.delayDays, by: ctx.author, isMaintainer: await ctx.isMaintainer() });
+      await quoteWish({ ...base, repositories: deps.repositories, amount: cmd.amount, delayDays: cmd.delayDays, by: ctx.author, isMaintainer: await ctx.isMaintainer() });
       return null;
     case 'pledge': {
       const r = await placePledge({ ...base, gateway, pledger: { source: 'github', id: ctx.author.toLowerCase(), display: ctx.author }, amount: cmd.amount });

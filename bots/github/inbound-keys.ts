@@ -1,6 +1,6 @@
 // The identities under which the GitHub App's inbound deliveries are deduplicated (core/inbound.ts
 // `receiveOnce`), in one place: a delivery, each command of a comment, a `/link` comment, and
-// each explanation opened as an issue.
+// each issue opened about a repository's opt-in.
 import { createHash } from 'node:crypto';
 import type { InboundDelivery } from '../../core/inbound.ts';
 
@@ -17,10 +17,13 @@ export const githubInbound = {
   }),
   /** A `/link <code>` comment. */
   link: (commentId: number): InboundDelivery => ({ source: 'github-comment', externalId: `${commentId}:link`, kind: 'link' }),
-  /** An explanation opened as an issue: once per distinct text and repository. */
-  notice: (repository: string, title: string, body: string): InboundDelivery => ({
+  /**
+   * An issue about the repository's opt-in: once per distinct text and repository, and per
+   * revision when one is given (the same change made again later is said again).
+   */
+  notice: (repository: string, title: string, body: string, revision: string | null = null): InboundDelivery => ({
     source: 'github-notice',
-    externalId: `${repository.toLowerCase()}:${sha(title + body)}`,
+    externalId: `${repository.toLowerCase()}:${sha(title + body)}${revision ? `:${revision}` : ''}`,
     kind: 'optin',
   }),
 } as const;

@@ -7,7 +7,7 @@ import { syncOptIn } from './opt-in.ts';
 import { splitRepository } from './repository.ts';
 import { CONFIG_PATH } from './upkeep-config.ts';
 
-export type InstallationDeps = Pick<GithubDeps, 'clock' | 'repositories' | 'inbound'>;
+export type InstallationDeps = Pick<GithubDeps, 'clock' | 'repositories' | 'inbound' | 'publicUrl'>;
 
 /** Registers the handlers of installation, push, release and issue events. */
 export function onRepositoryEvents(app: Probot, deps: InstallationDeps): void {
@@ -31,7 +31,7 @@ export function onRepositoryEvents(app: Probot, deps: InstallationDeps): void {
     if (!defaultBranch || p.ref !== `refs/heads/${defaultBranch}` || p.deleted) return;
     if ((p.commits ?? []).length > 0) await activity(p.repository.full_name);
     const touched = (p.commits ?? []).some((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].includes(CONFIG_PATH));
-    if (touched) await syncOptIn(deps, context.octokit, p.repository.full_name, p.installation?.id ?? null);
+    if (touched) await syncOptIn(deps, context.octokit, p.repository.full_name, p.installation?.id ?? null, { before: p.before ?? null, after: p.after ?? null });
   }));
 
   app.on('release', guarded(async (context) => activity(context.payload.repository.full_name)));

@@ -25,6 +25,8 @@ const SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   issues: z.object({ action: z.string(), installation: Installation, repository: Repository, issue: z.object({ number: id }) }),
   push: z.object({
     ref: z.string(),
+    before: z.string().optional(),
+    after: z.string().optional(),
     installation: Installation,
     repository: Repository,
     deleted: z.boolean().optional(),

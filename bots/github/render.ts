@@ -2,6 +2,7 @@
 // explanations opened as issues. GitHub syntax only: commands are issue comments (`/quote …`).
 import type { DomainError, DomainErrorCode, ErrorHint } from '../../core/errors.ts';
 import { formatMoney, money, type Money } from '../../core/money.ts';
+import type { OptInAnnouncement } from '../../core/opt-in/announcement.ts';
 import type { OptInExplanation, OptInExplanationCode } from '../../core/opt-in/decision.ts';
 import { acceptsPledges, wishProgress, type Wish, type WishStatus } from '../../core/wishlist.ts';
 import { CONFIG_PATH, EXAMPLE } from './upkeep-config.ts';
@@ -111,10 +112,18 @@ export function renderHint(hint: ErrorHint | null): string | null {
   return hint.example ? `${usage}, e.g. \`/${hint.example}\`.` : `${usage}.`;
 }
 
+/** The example opt-in file a refusal carries (`details.file`, `details.example`), as a YAML block. */
+function fileExample(e: DomainError): string | null {
+  const { file, example } = e.details;
+  if (typeof file !== 'string' || typeof example !== 'string') return null;
+  return [`A minimal \`${file}\` on the default branch:`, '```yaml', example, '```'].join('\n');
+}
+
 /** A reply to a refused command: says what is wrong and how to fix it. */
 export function errorReply(author: string, e: DomainError): string {
   const hint = renderHint(e.hint);
-  return `@${author} ${ERROR_LEAD[e.code]}: ${e.userMessage}${hint ? ` ${hint}` : ''}`;
+  const example = fileExample(e);
+  return `@${author} ${ERROR_LEAD[e.code]}: ${e.userMessage}${hint ? ` ${hint}` : ''}${example ? `\n\n${example}` : ''}`;
 }
 
 const offlineNote = (offline: boolean): string => (offline ? ' (offline mode: the platform operator settles it)' : '');
@@ -182,4 +191,62 @@ const EXPLANATION = {
 /** The issue that tells a repository's maintainers about its opt-in. */
 export function explanationIssue(x: OptInExplanation, ctx: { defaultBranch: string }): RepositoryIssue {
   return (EXPLANATION[x.code] as (x: OptInExplanation, ctx: { defaultBranch: string }) => RepositoryIssue)(x, ctx);
+}
+
+/** What the opt-in issue needs beside the announcement. */
+export interface OptInIssueContext {
+  defaultBranch: string;
+  /** Where maintainers sign in to connect payouts (`${PUBLIC_URL}/account`). */
+  accountUrl: string;
+  /** The commit that changed the file, when known. */
+  revision?: string | null;
+  /** Listed packages another opted-in repository claimed first (explained in their own issue). */
+  conflicts?: readonly { package: string; repository: string }[];
+}
+
+function packageList(packages: readonly string[], conflicts: OptInIssueContext['conflicts'] = []): string[] {
+  const elsewhere = new Map(conflicts.map((c) => [c.package, c.repository]));
+  return packages.map((p) => (elsewhere.has(p) ? `- \`${p}\` — stays with ${elsewhere.get(p)}, which listed it first` : `- \`${p}\``));
+}
+
+function maintainerTable(maintainers: readonly { login: string; share: number }[]): string[] {
+  return ['| Maintainer | Share |', '|---|---:|', ...maintainers.map((m) => `| @${m.login} | ${m.share}% |`)];
+}
+
+function changeLines(a: Extract<OptInAnnouncement, { kind: 'changed' }>): string[] {
+  const c = a.changes;
+  return [
+    ...c.packagesAdded.map((p) => `- package \`${p}\` added`),
+    ...c.packagesRemoved.map((p) => `- package \`${p}\` removed (its money no longer comes here)`),
+    ...c.maintainersAdded.map((m) => `- @${m.login} joins with ${m.share}%`),
+    ...c.maintainersRemoved.map((m) => `- @${m.login} leaves (had ${m.share}%; what they earned stays theirs)`),
+    ...c.sharesChanged.map((s) => `- @${s.login}: ${s.from}% → ${s.to}%`),
+  ];
+}
+
+/**
+ * The issue that confirms an accepted opt-in, or says what a change of the file changed: the
+ * packages, the maintainers and their shares (mentioned, so they are notified), and where they
+ * connect payouts.
+ */
+export function optInIssue(a: OptInAnnouncement, ctx: OptInIssueContext): RepositoryIssue {
+  const where = `\`${CONFIG_PATH}\` on \`${ctx.defaultBranch}\`${ctx.revision ? ` (${ctx.revision.slice(0, 7)})` : ''}`;
+  const lead =
+    a.kind === 'opted_in'
+      ? [`This repository is opted in to Upkeep from ${where}. Money that companies give to these packages, and the wishes funded here, are paid to the maintainers below by share.`]
+      : [`${where} changed what Upkeep pays out for this repository:`, '', ...changeLines(a), '', 'From now on:'];
+  const body = [
+    ...lead,
+    '',
+    '**Packages**',
+    ...packageList(a.config.packages, ctx.conflicts),
+    '',
+    '**Maintainers and shares**',
+    ...maintainerTable(a.config.maintainers),
+    '',
+    `**Payouts:** each maintainer signs in with GitHub at ${ctx.accountUrl} to connect a payout account; what they earn waits there until it is connected.`,
+    '',
+    `To change packages or shares, edit \`${CONFIG_PATH}\` on the default branch; Upkeep reads it again on every push that changes it and opens an issue saying what changed.`,
+  ].join('\n');
+  return { title: a.kind === 'opted_in' ? 'Upkeep: this repository is opted in' : 'Upkeep: the opt-in of this repository changed', body };
 }

@@ -3,10 +3,10 @@
 // problem is reported at once, in words a maintainer can act on.
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { TERMS_VERSION, type OptInConfig, type OptInFile } from '../../core/opt-in/file.ts';
+import { OPT_IN_EXAMPLE, OPT_IN_FILE_PATH, TERMS_VERSION, type OptInConfig, type OptInFile } from '../../core/opt-in/file.ts';
 import { validateOptInFile } from '../../core/opt-in/rules.ts';
 
-export const CONFIG_PATH = '.github/upkeep.yml';
+export const CONFIG_PATH = OPT_IN_FILE_PATH;
 
 export type UpkeepConfig = OptInConfig;
 
@@ -21,8 +21,8 @@ const Schema = z.object({
   contact: text(300),
 });
 
-/** What a valid file looks like, shown beside the problems. */
-export const EXAMPLE = ['packages: [npm:your-package]', 'maintainers:', '  alice: 60', '  bob: 40', `accept_terms: ${TERMS_VERSION}`].join('\n');
+/** What a valid file looks like, shown beside the problems (the core's example). */
+export const EXAMPLE = OPT_IN_EXAMPLE;
 
 /** Reads the file's text as an opt-in file: its fields, or why it cannot be read as one. */
 export function readUpkeepFile(source: string): { ok: true; file: OptInFile } | { ok: false; problems: string[] } {

@@ -78,6 +78,6 @@ export function createSlackAdapter(deps: SlackDeps, { ackBudgetMs = 2000, retrie
   // Bolt's own body limit (4 MB), declared so the server refuses a larger body before Bolt reads it.
   const mounts: Mount[] = [{ name: 'slack', path: '/slack/events', bodyLimit: 4 * 1024 * 1024, listener }];
   if (settings.oauth) mounts.push({ name: 'slack-install', path: INSTALL_PATH, listener }, { name: 'slack-oauth', path: OAUTH_REDIRECT_PATH, listener });
-  const routes = [slackDownloadRoute({ clock: deps.clock, companies: deps.companies, ledger: deps.ledger, signingSecret: settings.signingSecret })];
+  const routes = [slackDownloadRoute({ clock: deps.clock, companies: deps.companies, ledger: deps.ledger, payments: deps.payments, signingSecret: settings.signingSecret })];
   return { app, receiver, mounts, routes };
 }

@@ -8,8 +8,10 @@ import type { Actor } from '../../core/ports/companies.ts';
 import { addDependencies } from '../../core/use-cases/add-dependencies.ts';
 import { declareOwned } from '../../core/use-cases/declare-owned.ts';
 import { getHistory } from '../../core/use-cases/get-history.ts';
-import { getReceipt } from '../../core/use-cases/get-receipt.ts';
+import { getReceipt, receiptPeriods } from '../../core/use-cases/get-receipt.ts';
 import { getStatus } from '../../core/use-cases/get-status.ts';
+import { budgetSetupLink } from '../../core/use-cases/payments/budget-setup-link.ts';
+import { getBilling } from '../../core/use-cases/payments/get-billing.ts';
 import { grantAdmin } from '../../core/use-cases/grant-admin.ts';
 import { issueToken } from '../../core/use-cases/issue-token.ts';
 import { listDependencies } from '../../core/use-cases/list-dependencies.ts';
@@ -23,6 +25,7 @@ import { subscribeChannel } from '../../core/use-cases/subscribe-channel.ts';
 import { listWishes } from '../../core/use-cases/wishes/list-wishes.ts';
 import { placePledge } from '../../core/use-cases/wishes/place-pledge.ts';
 import { answer, once, type SlackContext } from './ack.ts';
+import { billingBlocks, budgetNeedsCard, renderBilling } from './billing.ts';
 import { downloadUrl } from './downloads.ts';
 import { renderError, renderInternalError } from './errors.ts';
 import { openAllocation, openImport } from './forms.ts';
@@ -66,8 +69,11 @@ export async function runCommand({ deps }: SlackContext, cmd: CompanyCommand, re
       const { company } = await setupCompany({ companies, actor, name: cmd.name, currency: deps.currency });
       return renderSetupDone(company.name);
     }
-    case 'budget':
-      return renderBudgetSet(await setBudget({ companies, actor, amount: cmd.amount }));
+    case 'budget': {
+      const r = await setBudget({ companies, actor, amount: cmd.amount });
+      const company = await requireCompany({ companies, actor });
+      return renderBudgetSet(r, budgetNeedsCard(await getBilling({ payments: deps.payments, gateway: deps.gateway, clock, companyId: company.id })));
+    }
     case 'deps_add':
       return renderDependenciesAdded(await addDependencies({ companies, actor, packages: cmd.packages }));
     case 'deps_remove':
@@ -86,27 +92,36 @@ export async function runCommand({ deps }: SlackContext, cmd: CompanyCommand, re
       const r = await setAllocation({ companies, clock, actor, lines: cmd.lines });
       return renderAllocationSaved(r.lines, r.budget, r.period);
     }
-    case 'status':
-      return renderStatus(await getStatus({ companies, packages, clock, actor }));
+    case 'status': {
+      const status = await getStatus({ companies, packages, clock, actor, billing: { payments: deps.payments, gateway: deps.gateway } });
+      return renderStatus(status, billingBlocks(status.billing, { admin: status.role === 'admin' }));
+    }
     case 'history': {
       const company = await requireCompany({ companies, actor });
       return renderHistory(company.name, await getHistory({ ledger, company }), company.currency);
     }
     case 'receipt': {
       const company = await requireCompany({ companies, actor });
-      const receipt = await getReceipt({ ledger, company, period: cmd.period });
+      const receipt = await getReceipt({ ledger, payments: deps.payments, company, period: cmd.period });
       return renderReceipt(receipt, linkFor(company.id, cmd.period));
     }
     case 'export': {
       const company = await requireCompany({ companies, actor });
       // A month that is not closed is refused before a link is made.
-      if (cmd.period) await getReceipt({ ledger, company, period: cmd.period });
-      const months = cmd.period ? [cmd.period] : (await getHistory({ ledger, company })).map((h) => h.period);
+      if (cmd.period) await getReceipt({ ledger, payments: deps.payments, company, period: cmd.period });
+      const months = cmd.period ? [cmd.period] : await receiptPeriods({ ledger, payments: deps.payments, company });
       if (months.length === 0) return renderNothingToExport();
       return renderExport(linkFor(company.id, cmd.period ?? 'all'), cmd.period, months.length);
     }
     case 'visibility':
       return renderVisibility((await setVisibility({ companies, actor, visibility: cmd.visibility })).visibility);
+    case 'billing': {
+      // Admins only (budgetSetupLink refuses members); offline, says who settles budgets.
+      const link = await budgetSetupLink({ companies, payments: deps.payments, gateway: deps.gateway, actor, now: clock.now() });
+      const company = await requireCompany({ companies, actor });
+      const billing = await getBilling({ payments: deps.payments, gateway: deps.gateway, clock, companyId: company.id });
+      return renderBilling({ ...link, billing });
+    }
     case 'token': {
       const r = await issueToken({ companies, actor, randomBytes: (n) => new Uint8Array(randomBytes(n)), hash: deps.hashToken });
       return renderToken(r.token, deps.publicUrl);

@@ -4,12 +4,11 @@
 import { z } from 'zod';
 import type { Period } from '../../core/period.ts';
 import type { Ports } from '../../core/ports/index.ts';
-import { getHistory } from '../../core/use-cases/get-history.ts';
-import { getReceipt, type Receipt } from '../../core/use-cases/get-receipt.ts';
+import { getReceipt, receiptPeriods, type Receipt } from '../../core/use-cases/get-receipt.ts';
 import type { RoutePlugin } from '../../edge/http.ts';
 import { DOWNLOAD_PATH, receiptsCsv, verifyDownload } from './downloads.ts';
 
-export type DownloadRouteDeps = Pick<Ports, 'clock' | 'companies' | 'ledger'> & {
+export type DownloadRouteDeps = Pick<Ports, 'clock' | 'companies' | 'ledger' | 'payments'> & {
   /** The Slack signing secret the links are signed with (a key is derived from it). */
   signingSecret: string;
 };
@@ -32,10 +31,10 @@ export function slackDownloadRoute(deps: DownloadRouteDeps): RoutePlugin {
       if (!company) return reply.code(404).send(refusal('not_found', 'This company no longer exists.'));
       let receipts: Receipt[];
       if (claim.p === 'all') {
-        const periods = (await getHistory({ ledger: deps.ledger, company })).map((h) => h.period).sort();
-        receipts = await Promise.all(periods.map((period) => getReceipt({ ledger: deps.ledger, company, period })));
+        const periods = await receiptPeriods({ ledger: deps.ledger, payments: deps.payments, company });
+        receipts = await Promise.all(periods.map((period) => getReceipt({ ledger: deps.ledger, payments: deps.payments, company, period })));
       } else {
-        receipts = [await getReceipt({ ledger: deps.ledger, company, period: claim.p as Period })];
+        receipts = [await getReceipt({ ledger: deps.ledger, payments: deps.payments, company, period: claim.p as Period })];
       }
       return reply
         .code(200)

@@ -3,7 +3,7 @@
 // expiry) with a key derived from the Slack signing secret. Stateless; expired links are refused.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
-import { receiptRows, type Receipt } from '../../core/use-cases/get-receipt.ts';
+import { RECEIPT_CSV_COLUMNS, receiptRows, type Receipt } from '../../core/use-cases/get-receipt.ts';
 
 /** How long a download link works. */
 export const DOWNLOAD_TTL_MS = 15 * 60 * 1000;
@@ -47,8 +47,8 @@ export function downloadUrl(publicUrl: string, secret: string, companyId: string
   return `${publicUrl}${DOWNLOAD_PATH}/${token}/upkeep-${period}.csv`;
 }
 
-/** CSV with one row per package and maintainer share (escrow rows have no maintainer). */
+/** CSV with one row per package and maintainer share (escrow rows have no maintainer; an unfunded month is one row saying why). */
 export function receiptsCsv(receipts: readonly Receipt[]): string {
   const rows = receipts.flatMap((r) => receiptRows(r));
-  return stringify(rows, { header: true, columns: ['period', 'package', 'maintainer', 'amount', 'escrow', 'currency'] });
+  return stringify(rows, { header: true, columns: [...RECEIPT_CSV_COLUMNS] });
 }

@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import { getHistory } from '../../core/use-cases/get-history.ts';
 import { getStatus } from '../../core/use-cases/get-status.ts';
 import { once, type SlackContext } from './ack.ts';
+import { BILLING_CHECKOUT_ACTION } from './billing.ts';
 import { homeView } from './modals.ts';
 import { actorOf } from './workspace.ts';
 
@@ -14,12 +15,18 @@ export function registerHome(app: App, { deps }: SlackContext): void {
     if (!actor) return;
     const publish = async () => {
       const company = await deps.companies.findByWorkspace(actor.workspace);
-      const status = company ? await getStatus({ companies: deps.companies, packages: deps.packages, clock: deps.clock, actor }) : null;
+      const status = company
+        ? await getStatus({ companies: deps.companies, packages: deps.packages, clock: deps.clock, actor, billing: { payments: deps.payments, gateway: deps.gateway } })
+        : null;
       const history = company ? await getHistory({ ledger: deps.ledger, company }) : [];
       await client.views.publish({ token: context.botToken, user_id: event.user, view: homeView({ status, history }) });
     };
     // Events API retries (X-Slack-Retry-Num) carry the same event id.
     if (b.event_id) await once(deps, `event:${b.event_id}`, 'event', publish);
     else await publish();
+  });
+  // The billing button is a link (Slack opens Checkout); its click only needs an ack.
+  app.action(BILLING_CHECKOUT_ACTION, async ({ ack }) => {
+    await ack();
   });
 }

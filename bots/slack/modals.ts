@@ -10,6 +10,7 @@ import type { CompanyStatus } from '../../core/use-cases/get-status.ts';
 import type { HistoryEntry } from '../../core/use-cases/get-history.ts';
 import type { DependencyView } from '../../core/use-cases/list-dependencies.ts';
 import type { AllocationViolation } from '../../core/use-cases/set-allocation.ts';
+import { billingBlocks } from './billing.ts';
 import { allocationChart, context, divider, esc, header, listBlocks, section, warningNote } from './render.ts';
 
 export const ALLOCATION_CALLBACK = 'upkeep_allocation';
@@ -227,6 +228,9 @@ export function homeView(input: { status: CompanyStatus | null; history: readonl
   ];
   if (s.allocation) blocks.push(...listBlocks(allocationChart(s.allocation.lines, warnings), 20));
   else blocks.push(section('No allocation yet.'));
+  // Billing: the card on file, or that none is saved and what to run; unfunded months with their reason.
+  const billing = billingBlocks(s.billing, { admin: s.role === 'admin' });
+  if (billing.length > 0) blocks.push(divider, section('*Billing*'), ...billing);
   if (s.role === 'admin') {
     blocks.push({
       type: 'actions',

@@ -4,6 +4,8 @@
 import type { types } from '@slack/bolt';
 import { formatMoney, money } from '../../core/money.ts';
 import type { Notice } from '../../core/ports/notifications.ts';
+import type { ErrorHint } from '../../core/errors.ts';
+import { renderHint } from './errors.ts';
 import { bar, context, esc, section } from './render.ts';
 
 type KnownBlock = types.KnownBlock;
@@ -30,7 +32,8 @@ export function renderNotice(notice: Notice): { text: string; blocks: KnownBlock
   const title = TITLE[notice.kind] ?? ':bell: Upkeep';
   const url = str(d.url);
   const wishId = str(d.wishId);
-  const heading = wishId ? `*${title}* — ${url ? `<${url}|${esc(wishId)}>` : esc(wishId)}${str(d.title) ? ` “${esc(str(d.title)!)}”` : ''}` : `*${title}*`;
+  const title2 = d.type === 'budget_charge_failed' || d.type === 'budget_retry_failed' ? ':credit_card: Budget not charged' : d.type === 'budget_funded_late' ? ':white_check_mark: Budget charged' : null;
+  const heading = title2 ? `*${title2}*` : wishId ? `*${title}* — ${url ? `<${url}|${esc(wishId)}>` : esc(wishId)}${str(d.title) ? ` “${esc(str(d.title)!)}”` : ''}` : `*${title}*`;
   const blocks: KnownBlock[] = [section(`${heading}\n${esc(notice.text)}`)];
 
   const quote = d.quote as { amount?: unknown; currency?: unknown } | null | undefined;
@@ -45,6 +48,9 @@ export function renderNotice(notice: Notice): { text: string; blocks: KnownBlock
       ),
     );
   }
+  // A notice that says what to run (a failed budget charge: `billing`) carries the hint in the grammar.
+  const hint = d.hint as ErrorHint | undefined;
+  if (hint && typeof hint === 'object' && (hint.surface === 'company' || hint.surface === 'issue') && typeof hint.command === 'string') blocks.push(context(renderHint(hint)));
   if (wishId && (notice.kind === 'wish_progress' || notice.kind === 'wish_quoted' || notice.kind === 'wish_requoted')) {
     blocks.push(context(`Pledge from Slack: \`/upkeep pledge ${esc(wishId)} <amount>\``));
   }

@@ -129,7 +129,8 @@ export function renderAllocationSaved(lines: readonly AllocatedLine[], budget: M
   ]);
 }
 
-export function renderStatus(s: CompanyStatus): SlackReply {
+/** `extra`: the billing lines (billing.ts), after the packages. */
+export function renderStatus(s: CompanyStatus, extra: KnownBlock[] = []): SlackReply {
   const warnings = new Map(s.packages.map((p) => [p.package as string, p.warnings]));
   const blocks: KnownBlock[] = [
     section(`*${esc(s.company.name)}* · ${s.role === 'admin' ? 'you are an admin' : 'you are a member'}\n*Budget:* ${s.budget ? `${fmt(s.budget)} a month` : 'not set (`/upkeep budget 2000`)'} · *Visibility:* ${s.company.visibility}`),
@@ -146,7 +147,9 @@ export function renderStatus(s: CompanyStatus): SlackReply {
   );
   const flagged = s.packages.filter((p) => p.warnings.length > 0 && (p.points !== null || p.declared));
   if (flagged.length > 0) blocks.push(section('*Warnings*'), ...listBlocks(flagged.map((p) => `• ${esc(p.package)}: ${warningNote(p.warnings)}`), 10));
-  return reply(`${s.company.name}: budget ${fmt(s.budget)}, ${s.counts.allocated} packages allocated.`, blocks);
+  blocks.push(...extra);
+  const noCard = s.billing?.needsCard ? ' No card saved: run /upkeep billing.' : '';
+  return reply(`${s.company.name}: budget ${fmt(s.budget)}, ${s.counts.allocated} packages allocated.${noCard}`, blocks);
 }
 
 export function renderHistory(companyName: string, entries: readonly HistoryEntry[], currency: string): SlackReply {
@@ -163,13 +166,20 @@ export function renderHistory(companyName: string, entries: readonly HistoryEntr
 
 export function renderReceipt(receipt: Receipt, downloadUrl: string | null): SlackReply {
   const cur = receipt.total.currency;
+  const csv = downloadUrl ? [section(`<${downloadUrl}|Download the CSV> (one row saying why; the link works for 15 minutes).`)] : [];
+  if (receipt.status === 'unfunded') {
+    return reply(`Receipt ${receipt.period}: unfunded (${receipt.reason}).${downloadUrl ? ` CSV: ${downloadUrl}` : ''}`, [
+      section(`*Receipt ${receipt.period} — ${esc(receipt.company.name)}*\n:x: *Unfunded:* ${esc(receipt.reason)}. Your budget was not charged for ${receipt.period}, so nothing was paid to maintainers on your behalf.`),
+      ...csv,
+    ]);
+  }
   const lines = receipt.lines.map((l) => {
     const parts = l.maintainers.map((m) => `${esc(m.login)} ${formatMoney(money(m.amount, cur))}`);
     if (l.escrow > 0) parts.push(`${formatMoney(money(l.escrow, cur))} in escrow (no maintainer yet)`);
     return `• *${esc(l.package)}* ${formatMoney(money(l.amount, cur))} → ${parts.join(', ')}`;
   });
   return reply(`Receipt ${receipt.period}: ${formatMoney(receipt.total)}.${downloadUrl ? ` CSV: ${downloadUrl}` : ''}`, [
-    section(`*Receipt ${receipt.period} — ${esc(receipt.company.name)}*\nTotal: *${formatMoney(receipt.total)}*`),
+    section(`*Receipt ${receipt.period} — ${esc(receipt.company.name)}*\nTotal: *${formatMoney(receipt.total)}*${receipt.fundedLate ? ' (charged after the month closed, on the card you saved, and distributed to the same month)' : ''}`),
     ...(lines.length > 0 ? listBlocks(lines) : [section('Nothing was paid this month.')]),
     ...(downloadUrl ? [section(`<${downloadUrl}|Download the CSV> (one row per package and maintainer share; the link works for 15 minutes).`)] : []),
   ]);

@@ -4,7 +4,10 @@
 import { formatMoney, type Money } from '../../core/money.ts';
 import type { Visibility } from '../../core/ports/companies.ts';
 import type { Wish } from '../../core/wishlist.ts';
+import type { types } from '@slack/bolt';
 import { context, esc, plural, reply, section, type SlackReply } from './render.ts';
+
+type KnownBlock = types.KnownBlock;
 
 export function renderSetupDone(companyName: string): SlackReply {
   return reply(`${companyName} is set up; you are its admin.`, [
@@ -13,9 +16,11 @@ export function renderSetupDone(companyName: string): SlackReply {
   ]);
 }
 
-export function renderBudgetSet(r: { budget: Money; previous: Money | null }): SlackReply {
-  return reply(`Monthly budget set to ${formatMoney(r.budget)}.`, [
+/** `extra`: what billing adds (no card saved yet, with Stripe on). */
+export function renderBudgetSet(r: { budget: Money; previous: Money | null }, extra: KnownBlock[] = []): SlackReply {
+  return reply(`Monthly budget set to ${formatMoney(r.budget)}.${extra.length > 0 ? ' No card is saved yet: run /upkeep billing.' : ''}`, [
     section(`:white_check_mark: Monthly budget set to *${formatMoney(r.budget)}*${r.previous ? ` (was ${formatMoney(r.previous)})` : ''}. It applies from the next month-end close.`),
+    ...extra,
   ]);
 }
 

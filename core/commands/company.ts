@@ -29,6 +29,7 @@ export type CompanyCommand =
   | { type: 'export'; period: Period | null }
   | { type: 'visibility'; visibility: Visibility }
   | { type: 'token' }
+  | { type: 'billing' }
   | { type: 'wishes'; repo: RepoId }
   | { type: 'pledge'; wish: WishId; amount: Money }
   | { type: 'subscribe'; target: SubscriptionTarget }
@@ -129,6 +130,8 @@ export function parseCompanyCommand(text: string, currency: string): Result<Comp
       return noArgs('history', args, { type: 'history' });
     case 'token':
       return noArgs('token', args, { type: 'token' });
+    case 'billing':
+      return noArgs('billing', args, { type: 'billing' });
     case 'receipt': {
       if (args.length !== 1) return usageError('receipt', args.length === 0 ? 'Give the month.' : 'Give one month.');
       const p = parsePeriod(args[0]!);

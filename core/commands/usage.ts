@@ -16,6 +16,7 @@ export const SUBCOMMANDS = [
   'export',
   'visibility',
   'token',
+  'billing',
   'wishes',
   'pledge',
   'subscribe',
@@ -65,6 +66,7 @@ export const USAGE: Readonly<Record<Subcommand, Usage>> = {
     what: 'whether maintainers see your company name (the public never does)',
   },
   token: { usage: 'token', example: 'token', what: 'a company API token for receipts (shown once)' },
+  billing: { usage: 'billing', example: 'billing', what: 'admins: save the card your monthly budget is charged to (a Stripe Checkout link), and see the card on file' },
   wishes: { usage: 'wishes <owner/repo>', example: 'wishes vitejs/vite', what: 'the wishlist of a repository' },
   pledge: { usage: 'pledge <owner/repo#n> <amount>', example: 'pledge vitejs/vite#42 500', what: 'pledge money to a wish' },
   subscribe: {

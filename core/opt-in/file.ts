@@ -6,6 +6,12 @@ import type { MaintainerShare } from '../ports/packages.ts';
 /** The platform rules version maintainers accept with `accept_terms`. */
 export const TERMS_VERSION = 1;
 
+/** Where a repository opts in: this file on its default branch. */
+export const OPT_IN_FILE_PATH = '.github/upkeep.yml';
+
+/** A minimal valid opt-in file (packages, maintainers with shares, accept_terms), shown wherever one is missing or wrong. */
+export const OPT_IN_EXAMPLE = ['packages: [npm:your-package]', 'maintainers:', '  alice: 60', '  bob: 40', `accept_terms: ${TERMS_VERSION}`].join('\n');
+
 /** The file's fields as written, before the opt-in rules. */
 export interface OptInFile {
   /** Package identifiers as written (`npm:React`, `pkg:pypi/foo`...). */

@@ -38,6 +38,8 @@ export interface CompanyStore {
   /** Explicit role; users of the workspace without one are plain members. */
   roleOf(companyId: string, userRef: string): Promise<Role | null>;
   setRole(companyId: string, userRef: string, role: Role): Promise<void>;
+  /** The user references of the company's admins (e.g. `slack:U0123`), in the order they became admins. */
+  admins(companyId: string): Promise<string[]>;
   setBudget(companyId: string, budget: number): Promise<void>;
   setVisibility(companyId: string, visibility: Visibility): Promise<void>;
 
@@ -54,7 +56,26 @@ export interface CompanyStore {
   /** Appends a new allocation version; earlier ones are kept as history. */
   saveAllocation(companyId: string, lines: readonly AllocationLine[], createdBy: string): Promise<void>;
 
-  /** Stores a token hash for the company, revoking earlier ones. */
-  replaceToken(companyId: string, tokenHash: string, createdBy: string): Promise<void>;
+  /** Stores a token hash for the company, revoking earlier ones (`prefix`: the token's first characters, shown in lists). */
+  replaceToken(companyId: string, tokenHash: string, createdBy: string, prefix?: string): Promise<void>;
   findByTokenHash(tokenHash: string): Promise<Company | null>;
+
+  /** The companies with these ids that exist (any order). */
+  findByIds(ids: readonly string[]): Promise<Company[]>;
+  /** Adds a token beside the company's others (nothing is revoked). */
+  addToken(input: { companyId: string; tokenHash: string; prefix: string; name: string | null; createdBy: string }): Promise<ApiTokenInfo>;
+  /** The company's tokens not revoked, oldest first. */
+  listTokens(companyId: string): Promise<ApiTokenInfo[]>;
+  /** Revokes one of the company's tokens; false when it has no such token still active. */
+  revokeToken(companyId: string, tokenId: string, at: Date): Promise<boolean>;
+}
+
+/** A company API token as lists show it: never the token, only its first characters. */
+export interface ApiTokenInfo {
+  readonly id: string;
+  /** `upk_` and the next characters of the token, null for tokens issued before prefixes were kept. */
+  readonly prefix: string | null;
+  readonly name: string | null;
+  readonly createdBy: string;
+  readonly createdAt: Date;
 }

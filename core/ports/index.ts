@@ -12,6 +12,7 @@ import type { PackageDirectory } from './packages.ts';
 import type { PaymentProvider, PaymentStore } from './payments.ts';
 import type { RepositoryActivitySource, RepositoryStore } from './repositories.ts';
 import type { SubscriptionStore } from './subscriptions.ts';
+import type { UnfundedMonthStore } from './unfunded-months.ts';
 import type { WishStore } from './wishes.ts';
 import type { WishSearch } from './wish-search.ts';
 
@@ -41,6 +42,8 @@ export interface Ports {
   gateway: PaymentProvider;
   /** Payment attempts, saved payment methods and payout accounts. */
   payments: PaymentStore;
+  /** Allocations of months a failed budget charge left unfunded (for a late charge). */
+  unfundedMonths: UnfundedMonthStore;
   /** Inbound deliveries already handled (use through core/inbound.ts `receiveOnce`). */
   inbound: InboundLog;
   /** SHA-256 of a company API token (only hashes are stored). */

@@ -33,4 +33,25 @@ export interface LedgerStore {
   closedPeriods(): Promise<PeriodState[]>;
   /** The latest `limit` periods that began closing (closing or closed), newest first. */
   recentPeriods(limit: number): Promise<PeriodState[]>;
+  /** Every transaction touching `maintainer:<login>` (whole, every entry), oldest first, with when it was written. */
+  maintainerTransactions(login: string): Promise<RecordedTransaction[]>;
+  /**
+   * What each company contributed to these package pools in these periods (contribution
+   * transactions only, one row per company, period and package); for maintainers' funders.
+   */
+  contributors(pools: readonly { period: Period; package: PackageId }[]): Promise<PoolContribution[]>;
+}
+
+/** A ledger transaction as stored, with the moment it was written. */
+export interface RecordedTransaction {
+  readonly transaction: LedgerTransaction;
+  readonly recordedAt: Date;
+}
+
+/** One company's contribution to one package pool in one period. */
+export interface PoolContribution {
+  readonly companyId: string;
+  readonly period: Period;
+  readonly package: PackageId;
+  readonly amount: number;
 }

@@ -9,7 +9,10 @@ export type DeliveryPlatform = 'slack' | 'discord' | 'github';
 export interface Notice {
   /** Stable identity of the event, e.g. `wish:acme/ui#7:funded` or `wish:…:progress:50`. */
   readonly key: string;
-  /** `repo:owner/repo`, `package:npm:react`, `company:<uuid>` or `wish:owner/repo#n`. */
+  /**
+   * `repo:owner/repo`, `package:npm:react`, `company:<uuid>` or `wish:owner/repo#n` (fanned out
+   * to followers), or `direct:<platform>:<destination>` for one person (`direct:slack:T0123/U0456`).
+   */
   readonly target: string;
   /**
    * What happened. `wish_status` is the wish's GitHub status comment: addressed to the issue,

@@ -45,8 +45,8 @@ export interface PaymentProvider extends PaymentGateway {
     externalId: string | null;
   }>;
 
-  /** The payment method a completed setup session saved. */
-  setupPaymentMethod(setupIntentId: string): Promise<string | null>;
+  /** The payment method a completed setup session saved, with the card details to show (Stripe's PaymentMethod). */
+  setupPaymentMethod(setupIntentId: string): Promise<SavedPaymentMethod | null>;
 
   /** Charges a company's budget off-session with its saved payment method. */
   chargeBudget(input: { companyId: string; period: Period; amount: Money; customerId: string; paymentMethodId: string; idempotencyKey: string }): Promise<GatewayOutcome>;
@@ -67,6 +67,27 @@ export type GatewayOutcome =
   | { status: 'succeeded'; externalId: string | null }
   | { status: 'failed'; externalId: string | null; error: string }
   | { status: 'pending'; externalId: string | null; error: string | null };
+
+/** The card on file as a company sees it: `visa` ending 4242, expiring 12/2030. */
+export interface CardDetails {
+  readonly brand: string;
+  readonly last4: string;
+  readonly expMonth: number;
+  readonly expYear: number;
+}
+
+/** A saved payment method: its provider id, and its card when it is one. */
+export interface SavedPaymentMethod {
+  readonly id: string;
+  readonly card: CardDetails | null;
+}
+
+/** A company's billing record: the provider customer, the saved method and its card. */
+export interface CompanyBilling {
+  readonly customerId: string | null;
+  readonly paymentMethodId: string | null;
+  readonly card: CardDetails | null;
+}
 
 export type PaymentKind = 'pledge' | 'refund' | 'budget_charge' | 'payout' | 'setup';
 export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
@@ -124,12 +145,16 @@ export interface PaymentStore {
   byExternalId(externalId: string): Promise<Payment | null>;
   /** Payments of a kind for a pledge (e.g. its checkout). */
   forPledge(pledgeId: string, kind: PaymentKind): Promise<Payment | null>;
-  /** Updates status and details; `attempt` counts one more call to the provider. */
-  update(id: string, change: { status?: PaymentStatus; externalId?: string | null; url?: string | null; error?: string | null; attempt?: boolean }): Promise<Payment>;
-  list(filter?: { status?: PaymentStatus; kind?: PaymentKind; period?: Period; wishId?: string; login?: string }): Promise<Payment[]>;
+  /**
+   * Updates status and details; `attempt` counts one more call to the provider; `at` is the
+   * moment of the change by the clock port (default: the database's now), kept as `updatedAt`.
+   */
+  update(id: string, change: { status?: PaymentStatus; externalId?: string | null; url?: string | null; error?: string | null; attempt?: boolean; at?: Date }): Promise<Payment>;
+  list(filter?: { status?: PaymentStatus; kind?: PaymentKind; period?: Period; wishId?: string; login?: string; companyId?: string }): Promise<Payment[]>;
 
-  billing(companyId: string): Promise<{ customerId: string | null; paymentMethodId: string | null } | null>;
-  saveBilling(companyId: string, billing: { customerId?: string | null; paymentMethodId?: string | null }): Promise<void>;
+  billing(companyId: string): Promise<CompanyBilling | null>;
+  /** `card: null` forgets the card shown; absent fields are kept. */
+  saveBilling(companyId: string, billing: { customerId?: string | null; paymentMethodId?: string | null; card?: CardDetails | null }): Promise<void>;
 
   maintainerAccount(login: string): Promise<MaintainerPayoutAccount | null>;
   saveMaintainerAccount(login: string, account: { accountId: string; payoutsEnabled?: boolean }): Promise<void>;

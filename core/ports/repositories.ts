@@ -53,6 +53,8 @@ export interface RepositoryStore {
   /** Opted-in repositories with the App installation that covers them (for the activity refresh). */
   listOptedIn(): Promise<{ repository: string; installationId: number | null }[]>;
   find(repository: string): Promise<RepositoryState | null>;
+  /** Opted-in repositories that list `login` (lower-cased) among their maintainers, by id. */
+  forMaintainer(login: string): Promise<RepositoryState[]>;
 }
 
 /** Where a repository's latest activity (commit, issue activity, release) can be read. */

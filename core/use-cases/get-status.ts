@@ -4,6 +4,8 @@ import { periodOf, type Period } from '../period.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import type { Actor, Company, CompanyStore, Role } from '../ports/companies.ts';
 import type { PackageDirectory } from '../ports/packages.ts';
+import type { PaymentProvider, PaymentStore } from '../ports/payments.ts';
+import { getBilling, type BillingView } from './payments/get-billing.ts';
 import { requireCompany } from './require-company.ts';
 import { allocatedAmounts, type AllocatedLine } from './set-allocation.ts';
 import { budgetOf, describePackages, type PackageView } from './views.ts';
@@ -29,6 +31,8 @@ export interface CompanyStatus {
   /** Declared and allocated packages, sorted by id. */
   readonly packages: StatusPackage[];
   readonly owned: PackageId[];
+  /** Card on file and unfunded months (null when the caller did not ask). */
+  readonly billing: BillingView | null;
   readonly counts: {
     readonly dependencies: number;
     readonly owned: number;
@@ -46,20 +50,24 @@ export async function getStatus({
   packages,
   clock = systemClock,
   actor,
+  billing,
 }: {
   companies: CompanyStore;
   packages: PackageDirectory;
   clock?: Clock;
   actor: Actor;
+  /** With these, the status says whether a card is saved and which months are unfunded. */
+  billing?: { payments: Pick<PaymentStore, 'billing' | 'list'>; gateway: Pick<PaymentProvider, 'mode'> };
 }): Promise<CompanyStatus> {
   const company = await requireCompany({ companies, actor });
   const now = clock.now();
   const period = periodOf(now);
-  const [role, declared, owned, standing] = await Promise.all([
+  const [role, declared, owned, standing, billingView] = await Promise.all([
     companies.roleOf(company.id, actor.userRef),
     companies.dependencies(company.id),
     companies.ownedPackages(company.id),
     companies.standingAllocation(company.id),
+    billing ? getBilling({ ...billing, clock, companyId: company.id }) : Promise.resolve(null),
   ]);
   const lines = standing ? allocatedAmounts(company, standing.lines, period) : [];
   const byPackage = new Map(lines.map((l) => [l.package, l]));
@@ -82,6 +90,7 @@ export async function getStatus({
     allocation: standing ? { lines, createdAt: standing.createdAt, createdBy: standing.createdBy } : null,
     packages: list,
     owned: [...owned].sort(),
+    billing: billingView,
     counts: {
       dependencies: declared.length,
       owned: owned.length,

@@ -38,7 +38,8 @@ export async function issueToken({
   const bytes = randomBytes(TOKEN_BYTES);
   if (!(bytes instanceof Uint8Array) || bytes.length !== TOKEN_BYTES) throw new RangeError(`randomBytes(${TOKEN_BYTES}) returned ${bytes?.length} bytes`);
   const token = `${TOKEN_PREFIX}${base64url(bytes)}`;
-  await companies.replaceToken(company.id, await hash(token), actor.userRef);
+  // The first characters are kept so the company page can list the token (create-token.ts).
+  await companies.replaceToken(company.id, await hash(token), actor.userRef, token.slice(0, TOKEN_PREFIX.length + 6));
   return { company, token };
 }
 

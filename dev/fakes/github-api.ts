@@ -1,6 +1,7 @@
 // A recording fake of the GitHub REST API endpoints the Upkeep GitHub App uses, on 127.0.0.1
 // (tests and `npm run demo`):
-// installation tokens, repositories (default branch, licence), file contents, collaborator
+// installation tokens, repositories (default branch, licence), file contents (at the head of
+// the default branch, or at a commit made with `commit()`), collaborator
 // permissions, issue comments (create / edit, 404 once deleted), issues and reactions.
 // Every call is recorded; tests assert on those calls and on the database.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -19,6 +20,8 @@ export interface FakeRepo {
   license: string | null;
   /** Files on the default branch, by path. */
   files: Map<string, string>;
+  /** Files at each commit made with `commit()`, by commit id (read with `?ref=<sha>`). */
+  snapshots: Map<string, Map<string, string>>;
   /** The App installation that covers the repository. */
   installationId: number;
   /** Permission by lower-case login: admin, maintain, write, triage, read; absent = not a collaborator (404). */
@@ -44,6 +47,11 @@ export interface FakeGithubApi {
   issues: { repo: string; number: number; title: string; body: string }[];
   /** Adds (or replaces) a repository, e.g. `addRepo('acme/widgets', { license: 'MIT' })`. */
   addRepo(fullName: string, opts?: Partial<Omit<FakeRepo, 'files' | 'permissions'>> & { files?: Record<string, string>; permissions?: Record<string, string> }): FakeRepo;
+  /**
+   * A commit on the default branch: sets (or, with null, deletes) files and returns its id, the
+   * 40-hex sha a push payload's `before`/`after` carry. Contents read at that sha see these files.
+   */
+  commit(fullName: string, changes: Record<string, string | null>): string;
   /** The next call matching method and path answers `status` (once). */
   failNext(method: string, path: RegExp, status: number): void;
   /** Calls matching `METHOD /path-regex`. */
@@ -70,6 +78,7 @@ export async function startFakeGithubApi(): Promise<FakeGithubApi> {
   const comments = new Map<number, FakeComment>();
   const issues: FakeGithubApi['issues'] = [];
   let nextId = 1000;
+  let commitSeq = 0;
   const faults: { method: string; path: RegExp; status: number }[] = [];
 
   const server: Server = createServer((req, res) => {
@@ -124,7 +133,10 @@ export async function startFakeGithubApi(): Promise<FakeGithubApi> {
       }
       if (req.method === 'GET' && (m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(path))) {
         const r = repoOf(m[1]!, m[2]!);
-        const file = r?.files.get(m[3]!);
+        // A commit id reads that commit (unknown: 404, as GitHub answers); a branch name reads its head.
+        const ref = url.searchParams.get('ref') ?? '';
+        const tree = /^[0-9a-f]{40}$/.test(ref) ? r?.snapshots.get(ref) : r?.files;
+        const file = tree?.get(m[3]!);
         if (!r || file === undefined) return notFound();
         return send(200, { type: 'file', encoding: 'base64', path: m[3], name: m[3]!.split('/').pop(), content: Buffer.from(file).toString('base64') });
       }
@@ -174,6 +186,7 @@ export async function startFakeGithubApi(): Promise<FakeGithubApi> {
         installationId: opts.installationId ?? 1,
         license: opts.license === undefined ? 'MIT' : opts.license,
         files: new Map(Object.entries(opts.files ?? {})),
+        snapshots: new Map(),
         permissions: new Map(Object.entries(opts.permissions ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
         pushedAt: opts.pushedAt ?? null,
         releasedAt: opts.releasedAt ?? null,
@@ -181,6 +194,17 @@ export async function startFakeGithubApi(): Promise<FakeGithubApi> {
       };
       repos.set(fullName.toLowerCase(), repo);
       return repo;
+    },
+    commit(fullName, changes) {
+      const repo = repos.get(fullName.toLowerCase());
+      if (!repo) throw new Error(`no repository ${fullName}`);
+      for (const [path, content] of Object.entries(changes)) {
+        if (content === null) repo.files.delete(path);
+        else repo.files.set(path, content);
+      }
+      const sha = (++commitSeq).toString(16).padStart(40, 'c');
+      repo.snapshots.set(sha, new Map(repo.files));
+      return sha;
     },
     failNext: (method, path, status) => void faults.push({ method, path, status }),
     of: (method, path) => calls.filter((c) => c.method === method && path.test(c.path)),

@@ -30,6 +30,7 @@ export async function startSlackTestApp({
   oauth = false,
   ackBudgetMs,
   extra = {},
+  env = {},
 }: {
   db: Database;
   fake: FakeSlackApi;
@@ -38,18 +39,21 @@ export async function startSlackTestApp({
   ackBudgetMs?: number;
   /** Ports added to the services (wishes, payments, outbox). */
   extra?: Record<string, unknown>;
+  /** More variables for the configuration (e.g. STRIPE_* for billing). */
+  env?: Record<string, string>;
 }): Promise<SlackTestApp> {
   const config = loadConfig({
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    ...(oauth ? { SLACK_CLIENT_ID: '123.456', SLACK_CLIENT_SECRET: 'client-secret', SLACK_STATE_SECRET: 'state-secret-for-tests' } : { SLACK_BOT_TOKEN: 'xoxb-single-workspace' }),
+    ...(oauth ? { SLACK_CLIENT_ID: '123.456', SLACK_CLIENT_SECRET: 'client-secret', SLACK_STATE_SECRET: 'state-secret-for-tests', UPKEEP_SESSION_SECRET: 'session-secret-for-tests-0123456789abcdef' } : { SLACK_BOT_TOKEN: 'xoxb-single-workspace' }),
     SLACK_API_URL: fake.apiUrl,
     PUBLIC_URL: 'http://127.0.0.1:1',
     LOG_LEVEL: 'silent',
     CURRENCY: 'EUR',
+    ...env,
   });
   const log = createLogger('silent');
   const services = { ...createServices({ config, db, clock, log }), ...extra } as Services;
-  const { companies, packages, ledger, wishes, gateway, outbox, subscriptions, inbound, hashToken } = services;
+  const { companies, packages, ledger, wishes, gateway, payments, outbox, subscriptions, inbound, hashToken } = services;
   const deps: SlackDeps = {
     clock: services.clock,
     companies,
@@ -57,6 +61,7 @@ export async function startSlackTestApp({
     ledger,
     wishes,
     gateway,
+    payments,
     outbox,
     subscriptions,
     inbound,

@@ -67,6 +67,7 @@ export class FakeStripe {
   readonly accounts = new Map<string, Obj>();
   readonly customers = new Map<string, Obj>();
   readonly setupIntents = new Map<string, Obj>();
+  readonly paymentMethods = new Map<string, Obj>();
   /** Payment methods whose off-session charges are declined. */
   readonly decliningPaymentMethods = new Set<string>();
   private readonly idempotent = new Map<string, { status: number; body: Obj }>();
@@ -114,10 +115,11 @@ export class FakeStripe {
 
   /**
    * Pays a checkout session as a customer would (payment mode: a payment intent and a charge;
-   * setup mode: a setup intent with a payment method) and returns the completed session,
-   * the object of a `checkout.session.completed` event.
+   * setup mode: a setup intent with a card payment method, `card` overriding the default
+   * Visa 4242 12/2030) and returns the completed session, the object of a
+   * `checkout.session.completed` event.
    */
-  completeSession(sessionId: string): Obj {
+  completeSession(sessionId: string, card: { brand?: string; last4?: string; exp_month?: number; exp_year?: number } = {}): Obj {
     const s = this.sessions.get(sessionId);
     if (!s) throw new Error(`no session ${sessionId}`);
     if (s.status === 'complete') return s;
@@ -127,6 +129,13 @@ export class FakeStripe {
       s.payment_status = 'paid';
     } else {
       const pm = this.id('pm');
+      this.paymentMethods.set(pm, {
+        id: pm,
+        object: 'payment_method',
+        type: 'card',
+        customer: s.customer,
+        card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030, funding: 'credit', country: 'DE', ...card },
+      });
       const si = { id: this.id('seti'), object: 'setup_intent', status: 'succeeded', payment_method: pm, customer: s.customer, metadata: s.metadata };
       this.setupIntents.set(si.id, si);
       s.setup_intent = si.id;
@@ -260,6 +269,10 @@ export class FakeStripe {
       case 'GET setup_intents/:id': {
         const si = this.setupIntents.get(id!);
         return si ? [200, si] : [404, { error: { type: 'invalid_request_error', message: `No such setupintent: '${id}'` } }];
+      }
+      case 'GET payment_methods/:id': {
+        const pm = this.paymentMethods.get(id!);
+        return pm ? [200, pm] : [404, { error: { type: 'invalid_request_error', message: `No such PaymentMethod: '${id}'` } }];
       }
       case 'POST payment_intents': {
         const amount = Number(b.amount);

@@ -1,12 +1,12 @@
 import { DomainError } from '../../errors.ts';
 import { paymentKeys } from '../../keys.ts';
 import type { Actor, CompanyStore } from '../../ports/companies.ts';
-import type { PaymentProvider, PaymentStore } from '../../ports/payments.ts';
+import type { CardDetails, PaymentProvider, PaymentStore } from '../../ports/payments.ts';
 import { requireAdmin } from '../require-company.ts';
 
 /**
  * A link where a company admin saves a payment method for the monthly budget charges (Stripe
- * Checkout in setup mode), for the operator CLI's `billing` (and a chat command later). Offline: no link;
+ * Checkout in setup mode), for Slack's `billing`, the company page and the operator CLI's `billing`. Offline: no link;
  * budgets are recorded as owed at each close and settled by the operator.
  * Pass `actor` for chat (admins only); the operator CLI passes `companyId` instead.
  */
@@ -46,7 +46,9 @@ export async function budgetSetupLink({
 
 /**
  * A company finished the setup Checkout (`checkout.session.completed` in setup mode): its
- * payment method is saved for off-session budget charges. Idempotent.
+ * payment method is saved for off-session budget charges, with the card's brand, last 4 and
+ * expiry to show. Idempotent. (The webhook then retries the months left unfunded:
+ * retry-unfunded-budgets.ts.)
  */
 export async function completeBudgetSetup({
   payments,
@@ -60,10 +62,11 @@ export async function completeBudgetSetup({
   companyId: string;
   customerId: string | null;
   setupIntentId: string | null;
-}): Promise<{ saved: boolean }> {
-  if (!setupIntentId) return { saved: false };
-  const paymentMethodId = await gateway.setupPaymentMethod(setupIntentId);
-  if (!paymentMethodId) return { saved: false };
-  await payments.saveBilling(companyId, { paymentMethodId, ...(customerId ? { customerId } : {}) });
-  return { saved: true };
+}): Promise<{ saved: boolean; card: CardDetails | null }> {
+  if (!setupIntentId) return { saved: false, card: null };
+  const method = await gateway.setupPaymentMethod(setupIntentId);
+  if (!method) return { saved: false, card: null };
+  // The card shown is always the saved method's (null for a method that is not a card).
+  await payments.saveBilling(companyId, { paymentMethodId: method.id, card: method.card, ...(customerId ? { customerId } : {}) });
+  return { saved: true, card: method.card };
 }

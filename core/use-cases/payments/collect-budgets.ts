@@ -1,7 +1,10 @@
+import { budgetFailureNotices, unfundedReason } from '../../billing.ts';
 import { DomainError } from '../../errors.ts';
-import { noticeKeys, paymentKeys } from '../../keys.ts';
-import { formatMoney, money } from '../../money.ts';
+import { paymentKeys } from '../../keys.ts';
+import { money } from '../../money.ts';
 import type { Period } from '../../period.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { CompanyStore } from '../../ports/companies.ts';
 import type { NotificationOutbox } from '../../ports/notifications.ts';
 import type { PaymentProvider, PaymentStore } from '../../ports/payments.ts';
 import type { BudgetCollector } from '../close-period.ts';
@@ -10,8 +13,10 @@ import type { BudgetCollector } from '../close-period.ts';
  * The close's budget collection: each company's budget for the period is charged off-session
  * with its saved payment method (idempotency key `budget:<companyId>:<period>`, also the key of
  * its payment row). A declined charge or a missing payment method leaves the company's
- * allocation unfunded for the period: recorded as a failed payment, reported to the company
- * (a notice), and the close skips the company. Offline, the budget is recorded as owed by the
+ * allocation unfunded for the period: recorded as a failed payment (its reason, e.g. "no card
+ * saved" or "card declined: …", and the time of the failure by the clock, which opens the 7-day
+ * late retry window), reported to the channels following the company and to each of its admins
+ * directly (with `companies`), and the close skips the company. Offline, the budget is recorded as owed by the
  * company and the close proceeds; the operator marks it paid when the money arrives.
  *
  * A charge whose outcome is unknown (Stripe unreachable) stops the close before anything is
@@ -22,11 +27,17 @@ export function budgetCollector({
   payments,
   outbox,
   currency,
+  companies: directory,
+  clock,
 }: {
   gateway: PaymentProvider;
   payments: PaymentStore;
   outbox: NotificationOutbox;
   currency: string;
+  /** Who the company is and who its admins are, for the direct messages; without it, channels only. */
+  companies?: Pick<CompanyStore, 'findById' | 'admins'>;
+  /** When a charge fails (the late retry window starts then); the system time without it. */
+  clock?: Clock;
 }): BudgetCollector {
   return {
     async collect(period: Period, companies: readonly { companyId: string; budget: number }[]) {
@@ -47,10 +58,11 @@ export function budgetCollector({
         // Offline: owed by the company, counted in the close, settled by the operator.
         if (row.provider === 'offline') continue;
         const billing = await payments.billing(c.companyId);
+        const failedAt = clock?.now() ?? new Date();
         let error: string | null = null;
         if (!billing?.customerId || !billing.paymentMethodId) {
-          error = 'no payment method is saved';
-          row = await payments.update(row.id, { status: 'failed', error });
+          error = unfundedReason.noCard;
+          row = await payments.update(row.id, { status: 'failed', error, at: failedAt });
         } else {
           await payments.update(row.id, { attempt: true });
           const outcome = await gateway.chargeBudget({
@@ -61,29 +73,38 @@ export function budgetCollector({
             paymentMethodId: billing.paymentMethodId,
             idempotencyKey: key,
           });
+          const declined = outcome.status === 'failed' ? unfundedReason.declined(outcome.error) : null;
           row = await payments.update(row.id, {
             status: outcome.status,
-            error: outcome.status === 'succeeded' ? null : (outcome.error ?? 'unknown outcome'),
+            error: outcome.status === 'succeeded' ? null : (declined ?? outcome.error ?? 'unknown outcome'),
             ...(outcome.externalId ? { externalId: outcome.externalId } : {}),
+            ...(outcome.status === 'failed' ? { at: failedAt } : {}),
           });
           if (outcome.status === 'pending') {
             unknown.push(`${c.companyId} (${outcome.error ?? 'no answer'})`);
             continue;
           }
-          if (outcome.status === 'failed') error = outcome.error;
+          error = declined;
         }
         if (error !== null) {
           unfunded.push({ companyId: c.companyId, reason: error });
-          const amount = formatMoney(money(row.amount, row.currency));
-          await outbox.enqueue([
-            {
-              key: noticeKeys.budgetChargeFailed(c.companyId, period),
-              target: `company:${c.companyId}`,
-              kind: 'month_end_summary',
-              text: `Your Upkeep budget of ${amount} for ${period} could not be charged: ${error}. Your allocation is not funded for ${period}; nothing was paid to maintainers on your behalf.`,
-              data: { type: 'budget_charge_failed', companyId: c.companyId, period, amount: row.amount, currency: row.currency, error, paymentId: row.id },
-            },
-          ]);
+          const company = (await directory?.findById(c.companyId)) ?? null;
+          const admins = company && directory ? await directory.admins(company.id) : [];
+          await outbox.enqueue(
+            budgetFailureNotices(
+              {
+                company: company ? { id: company.id, name: company.name, workspace: company.workspace } : { id: c.companyId, name: c.companyId, workspace: '' },
+                period,
+                amount: row.amount,
+                currency: row.currency,
+                reason: error,
+                attempt: 'charge',
+                failedAt,
+                paymentId: row.id,
+              },
+              admins,
+            ),
+          );
         }
       }
       if (unknown.length > 0) {

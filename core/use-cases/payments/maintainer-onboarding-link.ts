@@ -23,8 +23,9 @@ export async function maintainerOnboardingLink({
   const { accountId, url } = await gateway.maintainerOnboarding({
     login: who,
     accountId: existing?.accountId ?? null,
-    returnUrl: `${base}/payouts/${encodeURIComponent(who)}/done`,
-    refreshUrl: `${base}/payouts/${encodeURIComponent(who)}/retry`,
+    // Back to the maintainer's page (CONTRACT §3): it shows the status `account.updated` keeps.
+    returnUrl: `${base}/account`,
+    refreshUrl: `${base}/account`,
   });
   if (accountId && accountId !== existing?.accountId) await payments.saveMaintainerAccount(who, { accountId, payoutsEnabled: false });
   return { url, offline: false, accountId };
