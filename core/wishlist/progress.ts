@@ -38,3 +38,21 @@ export function wishProgress(wish: Wish): WishProgress {
   };
 }
 
+
+const DAY_MS = 86_400_000;
+
+/** What a wish still needs, as banners and pages say it ("€120 to go", "12 days left"). */
+export interface FundingGap {
+  /** The quote minus what was paid, never negative; null without a quote. */
+  readonly toGo: number | null;
+  /** Whole days (rounded up) until the deadline of a quoted wish; null when nothing is running out. */
+  readonly daysLeft: number | null;
+}
+
+/** How far a wish is from its quote and how long it has left, at `now`. */
+export function fundingGap(wish: Pick<Wish, 'quote' | 'pledges' | 'status' | 'deadline'>, now: Date): FundingGap {
+  const toGo = wish.quote ? Math.max(0, wish.quote.amount - paidTotal(wish)) : null;
+  const running = wish.status === 'quoted' && wish.deadline !== null;
+  const daysLeft = running ? Math.max(0, Math.ceil((wish.deadline!.getTime() - now.getTime()) / DAY_MS)) : null;
+  return { toGo, daysLeft };
+}
