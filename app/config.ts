@@ -57,6 +57,7 @@ const EnvSchema = z.object({
   GITHUB_PRIVATE_KEY: optional,
   GITHUB_WEBHOOK_SECRET: optional,
   GITHUB_API_URL: url(['http:', 'https:']),
+  GITHUB_APP_SLUG: optional.refine((v) => v === undefined || /^[a-z0-9](?:[a-z0-9-]{0,98})$/i.test(v), { message: 'must be the App\'s slug, as in https://github.com/apps/<slug>' }),
   STRIPE_SECRET_KEY: optional,
   STRIPE_WEBHOOK_SECRET: optional,
   STRIPE_API_URL: url(['http:', 'https:']),
@@ -89,6 +90,8 @@ export interface Config {
   slack: SlackSettings | null;
   discord: DiscordSettings | null;
   github: GithubSettings | null;
+  /** The GitHub App's slug (GITHUB_APP_SLUG), for the home page's install link; null when unknown. */
+  githubAppSlug: string | null;
   stripe: StripeSettings | null;
   /** Web sign-in: maintainers with GitHub, companies with Slack; each null when not configured. */
   signIn: SignInSettings;
@@ -156,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { applicationId: e.DISCORD_APPLICATION_ID!, publicKey: e.DISCORD_PUBLIC_KEY!.toLowerCase(), botToken: e.DISCORD_BOT_TOKEN ?? null, apiUrl: e.DISCORD_API_URL ?? 'https://discord.com/api' }
       : null,
     github: githubOn ? { appId: e.GITHUB_APP_ID!, privateKey, webhookSecret: e.GITHUB_WEBHOOK_SECRET!, apiUrl: e.GITHUB_API_URL ?? 'https://api.github.com' } : null,
+    githubAppSlug: e.GITHUB_APP_SLUG ?? null,
     stripe: stripeOn ? { secretKey: e.STRIPE_SECRET_KEY!, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiUrl: e.STRIPE_API_URL ?? null } : null,
     signIn: {
       sessionSecret: e.UPKEEP_SESSION_SECRET ?? null,

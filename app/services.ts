@@ -15,6 +15,8 @@ import { PrismaPackageDirectory } from '../prisma/package-directory.ts';
 import { PrismaRepositoryStore } from '../prisma/repository-store.ts';
 import { PrismaWishStore } from '../prisma/wish-store.ts';
 import { PrismaWishSearch } from '../prisma/wish-search.ts';
+import { PrismaWishMessageStore } from '../prisma/wish-messages.ts';
+import { PrismaWishDiscussion } from '../prisma/discussion-store.ts';
 import { PrismaSubscriptionStore } from '../prisma/subscription-store.ts';
 import { PrismaNotificationOutbox } from '../prisma/notification-outbox.ts';
 import type { Logger } from '../edge/logger.ts';
@@ -46,9 +48,12 @@ export function createServices({ config, db, clock, log }: { config: Config; db:
     identityLinks: new PrismaIdentityLinkStore(db.prisma),
     subscriptions: new PrismaSubscriptionStore(db.prisma),
     hashToken: sha256Hex,
-    // With the GitHub App, every wish change also records its status-comment notice.
-    wishes: new PrismaWishStore(db.prisma, config.github ? outbox : null),
+    // Every wish change also records, with the GitHub App, its status-comment and announcement
+    // notices and, with a Discord bot, the update of its posted cards.
+    wishes: new PrismaWishStore(db.prisma, config.github || config.discord?.botToken ? outbox : null, { github: config.github !== null, discord: Boolean(config.discord?.botToken) }),
+    wishMessages: new PrismaWishMessageStore(db.prisma),
     wishSearch: new PrismaWishSearch(db.prisma),
+    discussion: new PrismaWishDiscussion(db.prisma),
     repositories: new PrismaRepositoryStore(db.prisma),
     activity: config.github ? githubActivitySource(config.github, log) : null,
     outbox,

@@ -9,11 +9,16 @@ import { adminRoutes, type AdminJobs } from '../web/admin.ts';
 import { apiRoutes } from '../web/api.ts';
 import { apiDocument, openApiRoutes } from '../web/openapi.ts';
 import { widgetRoutes } from '../web/widget.ts';
+import { ogRoutes } from '../web/og.ts';
+import { badgeRoutes } from '../web/badges.ts';
 import { wishRoutes } from '../web/wishes.ts';
 import { signInRoutes, sessions } from '../web/auth/index.ts';
 import { meRoutes } from '../web/me.ts';
 import type { PageDeps } from '../web/pages/deps.ts';
 import { pageRoutes } from '../web/pages/routes.tsx';
+import { wishPageRoutes } from '../web/pages/wish-routes.tsx';
+import { joinLinks } from '../web/pages/home.tsx';
+import { publicPageRoutes } from '../web/pages/public-routes.tsx';
 import { PrismaSlackInstallationStore } from '../prisma/slack-installation-store.ts';
 import type { HttpAppOptions } from '../edge/server.ts';
 import type { Services } from './services.ts';
@@ -26,7 +31,11 @@ export function webRoutes(s: Services): RoutePlugin[] {
     openApiRoutes,
     apiRoutes({ fundingStats, packages, clock, companies, ledger, hashToken, payments, currency: s.config.currency }),
     wishRoutes({ wishes }),
-    widgetRoutes({ wishes, publicUrl: s.config.publicUrl }),
+    widgetRoutes({ wishes, clock, publicUrl: s.config.publicUrl }),
+    ogRoutes({ wishes, clock }),
+    badgeRoutes({ wishes, clock, fundingStats, packages, currency: s.config.currency }),
+    publicPageRoutes({ clock, fundingStats, packages, repositories: s.repositories, wishes, wishSearch: s.wishSearch, publicUrl: s.config.publicUrl, currency: s.config.currency, join: joinLinks({ publicUrl: s.config.publicUrl, slackInstall: s.config.slack?.oauth != null, githubAppSlug: s.config.github ? s.config.githubAppSlug : null, discordApplicationId: s.config.discord?.applicationId ?? null }) }), // /, /projects/*, /packages/*
+    wishPageRoutes({ wishes, discussion: s.discussion, clock, gateway: s.gateway, outbox: s.outbox, sessions, publicUrl: s.config.publicUrl, currency: s.config.currency }), // /wishes/* (page, pledge form)
     ...accountAndCompanyRoutes(s), // /account, /company, /billing/done, /api/v1/me
   ];
 }

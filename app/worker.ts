@@ -22,17 +22,17 @@ export function deliverersFor(s: Services, options: WorkerBuildOptions = {}): De
   if (slack) {
     deliverers.slack = slackDeliverer({ settings: slack, installations: slack.oauth ? new PrismaSlackInstallationStore(s.db.prisma) : null });
   }
-  if (discord?.botToken) deliverers.discord = discordDeliverer({ settings: { apiUrl: discord.apiUrl, botToken: discord.botToken } });
+  if (discord?.botToken) deliverers.discord = discordDeliverer({ wishes: s.wishes, wishMessages: s.wishMessages, gateway: s.gateway, publicUrl: s.config.publicUrl, settings: { apiUrl: discord.apiUrl, botToken: discord.botToken } });
   if (github) {
     const probot = createProbot(github, s.log, options.github);
-    deliverers.github = githubDeliverer({ wishes: s.wishes, gateway: s.gateway, publicUrl: s.config.publicUrl, probot });
+    deliverers.github = githubDeliverer({ wishes: s.wishes, gateway: s.gateway, clock: s.clock, wishMessages: s.wishMessages, repositories: s.repositories, publicUrl: s.config.publicUrl, probot });
   }
   return deliverers;
 }
 
 export function workerDeps(s: Services, options: WorkerBuildOptions = {}): WorkerDeps {
-  const { clock, companies, ledger, wishes, payments, gateway, outbox, notifications, repositories, activity, log } = s;
-  return { clock, companies, ledger, wishes, payments, gateway, outbox, notifications, repositories, activity, log, currency: s.config.currency, deliverers: deliverersFor(s, options) };
+  const { clock, companies, packages, ledger, wishes, payments, gateway, outbox, notifications, repositories, activity, log } = s;
+  return { clock, companies, packages, ledger, wishes, payments, gateway, outbox, notifications, repositories, activity, log, currency: s.config.currency, deliverers: deliverersFor(s, options) };
 }
 
 /** Where this instance's queues live: REDIS_URL, else the PostgreSQL database, else the embedded one served over a socket. */

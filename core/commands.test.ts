@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   closest,
+  HELP_GROUPS,
   HELP_TOPICS,
   helpText,
   helpTexts,
@@ -71,6 +72,12 @@ describe('parseCompanyCommand: accepted', () => {
     ['admin grant <@U0123ABCD>', { type: 'admin_grant', userId: 'U0123ABCD' }],
     ['admin grant <@U0123ABCD|dana>', { type: 'admin_grant', userId: 'U0123ABCD' }],
     ['admin grant W0123ABCD', { type: 'admin_grant', userId: 'W0123ABCD' }],
+    ['pledge withdraw vitejs/vite#42', { type: 'pledge_withdraw', wish: 'vitejs/vite#42' as never }],
+    ['pledge WITHDRAW https://github.com/vitejs/vite/issues/42', { type: 'pledge_withdraw', wish: 'vitejs/vite#42' as never }],
+    ['pledges', { type: 'pledges' }],
+    ['unsubscribe npm:react', { type: 'unsubscribe', target: { kind: 'package', package: 'npm:react' as never } }],
+    ['unsubscribe https://github.com/vitejs/vite', { type: 'unsubscribe', target: { kind: 'repo', repo: 'vitejs/vite' as never } }],
+    ['subscriptions', { type: 'subscriptions' }],
   ];
   it.each(cases)('%j', (text, expected) => {
     expect(parse(text)).toEqual({ ok: true, value: expected });
@@ -113,6 +120,14 @@ describe('parseCompanyCommand: refused', () => {
     ['pledge', 'invalid_command'],
     ['pledge vitejs/vite#42', 'invalid_command'],
     ['subscribe', 'invalid_command'],
+    ['unsubscribe', 'invalid_command'],
+    ['unsubscribe a/b c/d', 'invalid_command'],
+    ['subscriptions all', 'invalid_command'],
+    ['pledges mine', 'invalid_command'],
+    ['pledge withdraw', 'invalid_command'],
+    ['pledge withdraw a/b#1 a/b#2', 'invalid_command'],
+    ['pledge withdraw vitejs/vite', 'invalid_input'],
+    ['unsubscribe react', 'invalid_input'],
     ['admin', 'invalid_command'],
     ['admin revoke <@U0123ABCD>', 'invalid_command'],
     ['admin grant', 'invalid_command'],
@@ -280,10 +295,21 @@ describe('parseIssueCommands', () => {
 });
 
 describe('help', () => {
-  it('lists every subcommand with an example', () => {
+  it('lists every subcommand, grouped by task, in under 1,200 characters', () => {
     const text = helpText(null, { prefix: '/upkeep ' });
     for (const s of SUBCOMMANDS) expect(text).toContain(`\`/upkeep ${s}`);
-    expect(text.match(/Example:/g)).toHaveLength(SUBCOMMANDS.length);
+    expect(text.length).toBeLessThanOrEqual(1200);
+    expect(HELP_GROUPS.map((g) => g.title)).toEqual(['Getting started', 'Dependencies & allocation', 'Money & receipts', 'Wishes', 'Channel notices', 'Admin']);
+    for (const g of HELP_GROUPS) expect(text).toContain(`${g.title}: `);
+    // Each command but help sits in exactly one group.
+    const firstWords = HELP_GROUPS.flatMap((g) => g.commands.map((c) => c.split(' ')[0]!));
+    for (const s of SUBCOMMANDS.filter((x) => x !== 'help')) expect(firstWords.filter((w) => w === s).length, s).toBeGreaterThanOrEqual(1);
+    expect(new Set(HELP_GROUPS.flatMap((g) => g.commands)).size).toBe(HELP_GROUPS.flatMap((g) => g.commands).length);
+  });
+
+  it('every topic gives its usage and an example; pledge also gives pledge withdraw', () => {
+    for (const s of SUBCOMMANDS) expect(helpText(s, { prefix: '/upkeep ' }), s).toMatch(/\nExample: `\/upkeep /);
+    expect(helpText('pledge', { prefix: '/upkeep ' })).toContain('`/upkeep pledge withdraw <owner/repo#n>`');
   });
 
   it('has a text per topic, the GitHub commands included', () => {
@@ -300,7 +326,7 @@ describe('help', () => {
   });
 
   it('every example in help parses', () => {
-    for (const line of helpText(null, { prefix: '' }).split('\n')) {
+    for (const line of SUBCOMMANDS.flatMap((s) => helpText(s, { prefix: '' }).split('\n'))) {
       const m = /Example: `([^`]+)`/.exec(line);
       if (!m || m[1]!.startsWith('admin grant')) continue; // a mention is rendered by Slack as <@U…>
       expect(parse(m[1]!).ok, m[1]).toBe(true);

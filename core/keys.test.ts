@@ -31,6 +31,10 @@ describe('idempotency keys are stable', () => {
     [noticeKeys.lateContributionAdmin('c-1', P, 'slack:U1'), 'budget:c-1:2026-11:retry:funded:admin:slack:U1'],
     [noticeKeys.wish('acme/ui#7', 'funded'), 'wish:acme/ui#7:funded'],
     [noticeKeys.wish('acme/ui#7', 'progress:50'), 'wish:acme/ui#7:progress:50'],
+    [noticeKeys.wishReminder('acme/ui#7'), 'wish:acme/ui#7:reminder'],
+    [noticeKeys.wishCards('acme/ui#7', 4), 'wish:acme/ui#7:cards:4'],
+    [noticeKeys.wishComment('acme/ui#7', 'funded'), 'wish:acme/ui#7:comment:funded'],
+    [noticeKeys.wishComment('acme/ui#7', 'expired'), 'wish:acme/ui#7:comment:expired'],
     [noticeKeys.budgetChargeFailed('c-1', P), 'budget:c-1:2026-11:charge_failed'],
     [noticeKeys.companySummary(P, 'c-1'), 'close:2026-11:summary:company:c-1'],
     [noticeKeys.packageSummary(P, 'npm:react'), 'close:2026-11:summary:package:npm:react'],
@@ -42,6 +46,6 @@ describe('idempotency keys are stable', () => {
     // A new builder must get a snapshot above.
     expect(Object.keys(paymentKeys).sort()).toEqual(['budgetCharge', 'budgetRetry', 'budgetSetup', 'payout', 'pledge', 'refund']);
     expect(Object.keys(ledgerKeys).sort()).toEqual(['contribution', 'distribution', 'escrowHold', 'escrowRelease', 'escrowReturn', 'late', 'lateContribution', 'lateDistribution', 'lateEscrowHold', 'pledgePaid', 'wishRelease']);
-    expect(Object.keys(noticeKeys).sort()).toEqual(['budgetChargeFailed', 'budgetChargeFailedAdmin', 'companySummary', 'lateContribution', 'lateContributionAdmin', 'packageSummary', 'wish']);
+    expect(Object.keys(noticeKeys).sort()).toEqual(['budgetChargeFailed', 'budgetChargeFailedAdmin', 'companySummary', 'lateContribution', 'lateContributionAdmin', 'packageSummary', 'wish', 'wishCards', 'wishComment', 'wishReminder']);
   });
 });

@@ -42,6 +42,12 @@ export const ledgerKeys = {
 export const noticeKeys = {
   /** A wish's event (`funded`, `progress:50`, `status:3`...). */
   wish: (wishId: string, event: string) => `wish:${wishId}:${event}`,
+  /** The reminder, 7 days before the deadline, that an unfunded quoted wish runs out: once per wish. */
+  wishReminder: (wishId: string) => `wish:${wishId}:reminder`,
+  /** The wish's posted Discord cards brought up to date after its change number `version`. */
+  wishCards: (wishId: string, version: number) => `wish:${wishId}:cards:${version}`,
+  /** The new issue comment that announces an event (`funded`, `expired`, `cancelled`, `delivered`) to the people concerned. */
+  wishComment: (wishId: string, event: 'funded' | 'expired' | 'cancelled' | 'delivered') => `wish:${wishId}:comment:${event}`,
   /** The company's notice that its budget for a month could not be charged. */
   budgetChargeFailed: (companyId: string, period: Period | string) => `${paymentKeys.budgetCharge(companyId, period)}:charge_failed`,
   /** The direct message to one admin that the budget could not be charged (`attempt`: `charge` or `retry`). */

@@ -33,6 +33,13 @@ describe('month-end summaries', () => {
     expect(JSON.stringify(a)).not.toMatch(/acme|globex/);
   });
 
+  it("also reaches the followers of the repository that claims a funded package", () => {
+    const withRepos = monthEndNotices(P, plan, 'EUR', new Map([[pkg('npm:a'), 'acme/a']]));
+    expect(withRepos.find((n) => n.target === 'package:npm:a')).toMatchObject({ also: ['repo:acme/a'], data: { repository: 'acme/a' } });
+    expect(withRepos.find((n) => n.target === 'package:npm:b')!.also).toBeUndefined();
+    expect(withRepos.map((n) => n.key)).toEqual(notices.map((n) => n.key));
+  });
+
   it('has one notice per company and per funded package, with distinct keys', () => {
     expect(notices.map((n) => n.target).sort()).toEqual(['company:acme', 'company:globex', 'package:npm:a', 'package:npm:b', 'package:npm:c', 'package:npm:d']);
     expect(new Set(notices.map((n) => n.key)).size).toBe(notices.length);

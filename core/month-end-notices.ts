@@ -11,10 +11,14 @@ import type { Notice } from './ports/notifications.ts';
  * that company subscribed) and one per funded package (aggregates only: total and number of
  * companies, never who gave what). Keys are stable, so a repeated close announces nothing twice.
  *
+ * A package's summary also reaches the channels that follow the repository claiming it
+ * (`repositoryOf`), so a Discord channel following `facebook/react` hears what `npm:react` got;
+ * a channel following both hears it once.
+ *
  * Example: acme paid €1,000.00 in 2026-10 → `close:2026-10:summary:company:<id>`:
  * "2026-10: €1,000.00 went to 3 packages — npm:react €340.00 (alice, bob), …".
  */
-export function monthEndNotices(period: Period, plan: readonly LedgerTransaction[], currency: string): Notice[] {
+export function monthEndNotices(period: Period, plan: readonly LedgerTransaction[], currency: string, repositoryOf: ReadonlyMap<PackageId, string> = new Map()): Notice[] {
   const money = (amount: number) => formatMoney({ amount, currency });
   const summary = summarisePlan(plan);
   const receipts = receiptLinesByCompany(plan);
@@ -44,13 +48,20 @@ export function monthEndNotices(period: Period, plan: readonly LedgerTransaction
   }
   for (const [pkg, total] of summary.packages) {
     const companies = companiesPerPackage.get(pkg) ?? 0;
+    const repository = repositoryOf.get(pkg);
     notices.push({
       key: noticeKeys.packageSummary(period, pkg),
       target: `package:${pkg}`,
+      ...(repository ? { also: [`repo:${repository}`] } : {}),
       kind: 'month_end_summary',
       text: `${pkg} received ${money(total)} from ${companies} compan${companies === 1 ? 'y' : 'ies'} for ${period}.`,
-      data: { period, package: pkg, total: { amount: total, currency }, fundingCompanies: companies },
+      data: { period, package: pkg, ...(repository ? { repository } : {}), total: { amount: total, currency }, fundingCompanies: companies },
     });
   }
   return notices;
+}
+
+/** The packages a close funded (those with a summary), to look up the repositories that claim them. */
+export function fundedPackages(plan: readonly LedgerTransaction[]): PackageId[] {
+  return [...summarisePlan(plan).packages.keys()];
 }

@@ -88,6 +88,8 @@ export class StripeGateway implements PaymentProvider {
           },
         ],
         metadata,
+        // A guest of the wish page who gave an e-mail gets Stripe's receipt there.
+        ...(input.pledger.email ? { customer_email: input.pledger.email } : {}),
         // Charged now and held in the wish's escrow: card authorisations expire after ~7 days.
         payment_intent_data: { metadata, description: `Upkeep pledge ${input.pledgeId} to ${input.wishId}` },
         success_url: `${sharePage}?pledge=paid`,

@@ -45,4 +45,37 @@ export class PrismaFundingStats implements FundingStats {
     const r = rows[0];
     return r ? { period: r.period as Period, total: toSafeNumber(r.total), companies: toSafeNumber(r.companies) } : null;
   }
+
+  async closedTotals(pkg: PackageId, from: Period, to: Period): Promise<{ period: Period; total: number; companies: number }[]> {
+    // One contribution transaction per company and period (late ones included), as in lastClosed.
+    const rows = await this.prisma.$queryRawUnsafe<{ period: string; total: bigint; companies: bigint }[]>(
+      `SELECT t.period, SUM(e.amount) AS total, COUNT(DISTINCT t.id) AS companies
+       FROM ledger_entry e
+       JOIN ledger_transaction t ON t.id = e.transaction_id AND t.kind = 'contribution'
+       JOIN period p ON p.id = t.period AND p.status = 'closed'
+       WHERE e.account_key = $1 AND e.amount > 0 AND t.period >= $2 AND t.period <= $3
+       GROUP BY t.period ORDER BY t.period`,
+      accounts.packagePool(pkg),
+      from,
+      to,
+    );
+    return rows.map((r) => ({ period: r.period as Period, total: toSafeNumber(r.total), companies: toSafeNumber(r.companies) }));
+  }
+
+  async mostFunded(limit: number): Promise<PackageId[]> {
+    // Ranked by budget × points of each company's latest allocation: proportional to the split, without computing it.
+    const rows = await this.prisma.$queryRawUnsafe<{ package_id: string }[]>(
+      `WITH latest AS (
+         SELECT DISTINCT ON (a.company_id) a.company_id, a.id FROM allocation a ORDER BY a.company_id, a.id DESC
+       )
+       SELECT al.package_id, SUM(c.budget * al.points) AS weight
+       FROM latest l JOIN company c ON c.id = l.company_id AND c.budget > 0
+       JOIN allocation_line al ON al.allocation_id = l.id AND al.points > 0
+       GROUP BY al.package_id
+       ORDER BY weight DESC, al.package_id
+       LIMIT $1`,
+      limit,
+    );
+    return rows.map((r) => r.package_id as PackageId);
+  }
 }

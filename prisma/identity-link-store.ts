@@ -46,4 +46,13 @@ export class PrismaIdentityLinkStore implements IdentityLinkStore {
     });
     return count === 1;
   }
+
+  async remove(userRef: string): Promise<IdentityLink | null> {
+    // DELETE … RETURNING: two racing unlinks report the link once.
+    const rows = await this.prisma.$queryRaw<{ user_ref: string; github_login: string | null; pending_login: string | null; expires_at: Date | null; confirmed_at: Date | null }[]>`
+      DELETE FROM identity_link WHERE user_ref = ${userRef}
+      RETURNING user_ref, github_login, pending_login, expires_at, confirmed_at`;
+    const r = rows[0];
+    return r ? toLink({ userRef: r.user_ref, githubLogin: r.github_login, pendingLogin: r.pending_login, expiresAt: r.expires_at, confirmedAt: r.confirmed_at }) : null;
+  }
 }

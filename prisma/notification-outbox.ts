@@ -1,7 +1,9 @@
 // NotificationOutbox and NotificationLog on the `notification` table: a notice becomes one row
-// per subscribed channel, keyed `<notice.key>|<platform>:<channel>` (unique), so enqueuing the
-// same notice again records nothing new. Addressed notices (a wish's status comment) are one
-// row for their destination, recorded inside the caller's transaction. Rows recorded by this
+// per subscribed channel (of its target and its `also` targets), keyed
+// `<notice.key>|<platform>:<channel>` (unique), so enqueuing the same notice again records
+// nothing new and a channel following two of its targets gets it once. Addressed notices (a
+// wish's status comment, announcement comments, cards) are one row for their destination,
+// recorded inside the caller's transaction; a wish's card update only once it has posted cards. Rows recorded by this
 // process are handed to its worker runtime at once; those recorded where no queue is reachable
 // are picked up by the worker's periodic sweep.
 import type { AddressedNotice, Notice, NotificationLog, NotificationOutbox, RecordedNotification } from '../core/ports/notifications.ts';
@@ -15,23 +17,31 @@ const DIRECT_TARGET = /^direct:(slack|discord|github):(.+)$/;
 
 export const notificationKey = (notice: Pick<Notice, 'key'>, platform: string, channel: string): string => `${notice.key}|${platform}:${channel}`;
 
-const payloadOf = (n: Notice): string => JSON.stringify({ key: n.key, target: n.target, kind: n.kind, text: n.text, data: n.data });
+const payloadOf = (n: Notice): string => JSON.stringify({ key: n.key, target: n.target, ...(n.also?.length ? { also: n.also } : {}), kind: n.kind, text: n.text, data: n.data });
 
-/** Inserts the rows that do not exist yet; returns their ids. */
+/**
+ * Inserts the rows that do not exist yet; returns their ids. A `wish_cards` row is written only
+ * when its wish (the destination) has posted Discord cards: most wishes have none.
+ */
 async function insertRows(sql: Sql, rows: readonly AddressedNotice[]): Promise<string[]> {
   if (rows.length === 0) return [];
   const inserted = await sql.$queryRawUnsafe<{ id: bigint }[]>(
     `INSERT INTO notification (key, platform, destination, payload)
-     SELECT k, p, d, j::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(k, p, d, j)
+     SELECT k, p, d, j::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[]) AS u(k, p, d, j, c)
+     WHERE NOT c OR EXISTS (SELECT 1 FROM wish_message m WHERE m.wish_id = u.d AND m.kind = 'discord_card')
      ON CONFLICT (key) DO NOTHING
      RETURNING id`,
     rows.map((r) => notificationKey(r.notice, r.platform, r.destination)),
     rows.map((r) => r.platform),
     rows.map((r) => r.destination),
     rows.map((r) => payloadOf(r.notice)),
+    rows.map((r) => r.notice.kind === 'wish_cards'),
   );
   return inserted.map((r) => String(r.id));
 }
+
+/** Every target whose followers receive `notice`. */
+const targetsOf = (notice: Notice): string[] => [notice.target, ...(notice.also ?? [])];
 
 export class PrismaNotificationOutbox implements NotificationOutbox, NotificationLog {
   private onNew: ((ids: readonly string[]) => Promise<void>) | null = null;
@@ -63,7 +73,7 @@ export class PrismaNotificationOutbox implements NotificationOutbox, Notificatio
   /** Writes one row per subscribed channel; returns the ids of those that did not exist yet. */
   async record(notices: readonly Notice[]): Promise<string[]> {
     if (notices.length === 0) return [];
-    const targets = [...new Set(notices.map((n) => n.target))];
+    const targets = [...new Set(notices.flatMap(targetsOf))];
     const companyIds = targets.map((t) => COMPANY_TARGET.exec(t)?.[1]).filter((x): x is string => x !== undefined);
     const subscriptions = await this.prisma.subscription.findMany({
       where: { OR: [{ target: { in: targets } }, ...(companyIds.length ? [{ companyId: { in: companyIds } }] : [])] },
@@ -80,9 +90,10 @@ export class PrismaNotificationOutbox implements NotificationOutbox, Notificatio
         continue;
       }
       const company = COMPANY_TARGET.exec(notice.target)?.[1]?.toLowerCase();
+      const wanted = new Set(targetsOf(notice));
       for (const s of subscriptions) {
         // A company's summaries go to the channels that company subscribed.
-        const follows = s.target === notice.target || (company !== undefined && s.companyId?.toLowerCase() === company);
+        const follows = wanted.has(s.target) || (company !== undefined && s.companyId?.toLowerCase() === company);
         if (!follows) continue;
         const key = notificationKey(notice, s.platform, s.channel);
         if (seen.has(key)) continue;

@@ -43,4 +43,9 @@ export class PrismaSubscriptionStore implements SubscriptionStore {
   async forChannel(platform: SubscriptionPlatform, channel: string): Promise<Subscription[]> {
     return (await this.prisma.subscription.findMany({ where: { platform, channel }, orderBy: { id: 'asc' } })).map(toSubscription);
   }
+
+  async remove({ platform, channel, target }: { platform: SubscriptionPlatform; channel: string; target: string }): Promise<boolean> {
+    const { count } = await this.prisma.subscription.deleteMany({ where: { platform, channel, target } });
+    return count > 0;
+  }
 }

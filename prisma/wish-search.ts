@@ -1,9 +1,10 @@
 // WishSearch on the wish table's columns: straight SQL (indexed by repository), because
 // autocomplete suggestions must come back within Discord's 3 seconds.
 import type { WishSearch, WishSuggestion } from '../core/ports/wish-search.ts';
-import type { RepoId } from '../core/wishlist.ts';
+import type { RepoId, Wish } from '../core/wishlist.ts';
 import type { PrismaClient } from './generated/client.ts';
 import { toSafeNumber } from './numbers.ts';
+import { reviveWish } from './wish-store.ts';
 
 /** What was typed, as a LIKE pattern fragment matching itself only. */
 const like = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -33,5 +34,20 @@ export class PrismaWishSearch implements WishSearch {
       limit,
     );
     return rows.map((r) => ({ repo: r.repo, wishes: toSafeNumber(r.wishes, 'count') }));
+  }
+
+  async closestToFunding(limit: number): Promise<Wish[]> {
+    // Left to pay = the quote minus the paid pledges, read from the stored wish (the core sorts the page the same way).
+    const rows = await this.prisma.$queryRawUnsafe<{ state: unknown }[]>(
+      `SELECT state FROM wish
+        WHERE status = 'quoted' AND state->'quote' IS NOT NULL AND state->'quote' <> 'null'::jsonb
+        ORDER BY (state->'quote'->>'amount')::bigint - COALESCE((
+                   SELECT sum((p->>'amount')::bigint) FROM jsonb_array_elements(COALESCE(state->'pledges', '[]'::jsonb)) p
+                    WHERE p->>'status' = 'paid'), 0),
+                 deadline, id
+        LIMIT $1`,
+      limit,
+    );
+    return rows.map((r) => reviveWish(r.state));
   }
 }

@@ -2,11 +2,12 @@
 // with the columns queries need (status, deadline, title). Every change locks the row with
 // SELECT … FOR UPDATE inside one transaction that also appends the wish_event rows, so
 // concurrent pledges and payments apply one after the other and `funded` happens once.
+import { issueHintFor } from '../core/commands/usage.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Result } from '../core/errors.ts';
 import type { WishStore } from '../core/ports/wishes.ts';
-import { wishIdParts, type RepoId, type Wish, type WishChange, type WishEvent, type WishId } from '../core/wishlist.ts';
-import { wishStatusNotice } from '../core/wish-notices.ts';
+import { wishIdParts, type Pledger, type RepoId, type Wish, type WishChange, type WishEvent, type WishId } from '../core/wishlist.ts';
+import { wishChangeNotices } from '../core/wish-notices.ts';
 import type { PrismaClient } from './generated/client.ts';
 import type { PrismaNotificationOutbox } from './notification-outbox.ts';
 
@@ -61,17 +62,19 @@ async function appendEvents(db: Sql, events: readonly WishEvent[]): Promise<void
 
 export class PrismaWishStore implements WishStore {
   /**
-   * `statusComments`: when the GitHub App is configured, every saved change also records the
-   * wish's status-comment notice in the same transaction, so whichever process (web, worker,
-   * CLI) made the change, the worker brings the comment up to date.
+   * `outbox`: every saved change also records, in the same transaction, what is addressed to
+   * the wish itself on the configured `platforms`: the GitHub status comment and announcement
+   * comments, and the update of its posted Discord cards (only once it has some). So whichever
+   * process (web, worker, CLI) made the change, the worker brings them up to date.
    */
   constructor(
     private readonly prisma: PrismaClient,
     private readonly statusComments: PrismaNotificationOutbox | null = null,
+    private readonly platforms: { github: boolean; discord: boolean } = { github: true, discord: false },
   ) {}
 
-  private recordStatus(tx: Sql, id: WishId, version: number): Promise<string[]> {
-    return this.statusComments ? this.statusComments.recordAddressed(tx, [wishStatusNotice(id, version)]) : Promise.resolve([]);
+  private recordChange(tx: Sql, change: WishChange, version: number): Promise<string[]> {
+    return this.statusComments ? this.statusComments.recordAddressed(tx, wishChangeNotices(change, version, this.platforms)) : Promise.resolve([]);
   }
 
   async get(id: WishId): Promise<Wish | null> {
@@ -100,7 +103,7 @@ export class PrismaWishStore implements WishStore {
       );
       if (inserted.length === 0) return false;
       await appendEvents(tx, change.events);
-      recorded = await this.recordStatus(tx, w.id, 0);
+      recorded = await this.recordChange(tx, change, 0);
       return true;
     }, TX_OPTIONS);
     await this.statusComments?.recorded(recorded);
@@ -130,7 +133,7 @@ export class PrismaWishStore implements WishStore {
         new Date().toISOString(),
       );
       await appendEvents(tx, events);
-      recorded = await this.recordStatus(tx, id, Number(saved!.version));
+      recorded = await this.recordChange(tx, result.value, Number(saved!.version));
       return result.value;
     }, TX_OPTIONS);
     await this.statusComments?.recorded(recorded);
@@ -145,10 +148,34 @@ export class PrismaWishStore implements WishStore {
     return rows.map((r) => reviveWish(r.state));
   }
 
+  async pledgedBy(pledgers: readonly Pick<Pledger, 'source' | 'id'>[], limit = 50): Promise<Wish[]> {
+    if (pledgers.length === 0) return [];
+    // jsonb containment per pledger: the wish's pledges hold one by that source and id.
+    const patterns = pledgers.map((p) => JSON.stringify([{ pledger: { source: p.source, id: p.id } }]));
+    const rows = await this.prisma.$queryRawUnsafe<{ state: unknown }[]>(
+      `SELECT state FROM wish
+       WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) AS x(pattern) WHERE state->'pledges' @> x.pattern::jsonb)
+       ORDER BY updated_at DESC, id
+       LIMIT $2`,
+      patterns,
+      Math.max(1, Math.min(200, Math.floor(limit))),
+    );
+    return rows.map((r) => reviveWish(r.state));
+  }
+
   async expiring(now: Date): Promise<WishId[]> {
     const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
       "SELECT id FROM wish WHERE status = 'quoted' AND deadline IS NOT NULL AND deadline <= $1::timestamp ORDER BY deadline, id",
       now.toISOString(),
+    );
+    return rows.map((r) => r.id as WishId);
+  }
+
+  async approachingDeadline(now: Date, until: Date): Promise<WishId[]> {
+    const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
+      "SELECT id FROM wish WHERE status = 'quoted' AND deadline > $1::timestamp AND deadline <= $2::timestamp ORDER BY deadline, id",
+      now.toISOString(),
+      until.toISOString(),
     );
     return rows.map((r) => r.id as WishId);
   }
@@ -182,5 +209,5 @@ export class PrismaWishStore implements WishStore {
 }
 
 function wishNotFound(id: WishId): DomainError {
-  return new DomainError('wish_not_found', `There is no wish for ${id}; open one with \`/wish\` in a comment on the issue.`, { wishId: id });
+  return new DomainError('wish_not_found', `There is no wish for ${id}; a wish is opened by a comment on its GitHub issue.`, { wishId: id }, issueHintFor('wish'));
 }

@@ -352,20 +352,43 @@ describe.each(BACKENDS)('on %s', (backend) => {
       await pay();
       await pay(); // a second confirmation (webhook redelivery) announces nothing new
 
-      const rows = await db.prisma.notification.findMany({ where: { platform: 'discord' } });
+      const followerRows = () => db.prisma.notification.findMany({ where: { platform: 'discord', destination: CHANNEL_ID }, orderBy: { id: 'asc' } });
+      const rows = await followerRows();
       expect(rows.map((r) => [r.key, r.destination])).toEqual([[`wish:${WISH}:progress:25|discord:${CHANNEL_ID}`, CHANNEL_ID]]);
-      const deliverers = { discord: discordDeliverer({ settings: { apiUrl: h.fake.url, botToken: BOT_TOKEN } }) };
-      for (const r of rows) await deliverNotification({ notifications: s.notifications, id: String(r.id), deliverers, log: createLogger('silent'), attempt: 1 });
+      const deliverers = { discord: discordDeliverer({ wishes: s.wishes, wishMessages: s.wishMessages, gateway: s.gateway, publicUrl: 'http://upkeep.test', settings: { apiUrl: h.fake.url, botToken: BOT_TOKEN } }) };
+      const deliverPending = async (attempt = 1) => {
+        for (const r of await db.prisma.notification.findMany({ where: { platform: 'discord', status: 'pending' }, orderBy: { id: 'asc' } }))
+          await deliverNotification({ notifications: s.notifications, id: String(r.id), deliverers, log: createLogger('silent'), attempt });
+      };
+      await deliverPending(1);
       for (const r of rows) await deliverNotification({ notifications: s.notifications, id: String(r.id), deliverers, log: createLogger('silent'), attempt: 2 });
       const posted = h.fake.channelMessages.get(CHANNEL_ID) ?? [];
       expect(posted).toHaveLength(1);
-      expect(posted[0]!.content).toContain('25% funded');
-      expect(posted[0]!.embeds[0].fields[0].value).toContain('██░░░░░░░░ 25%');
+      expect(posted[0]!.content).toContain('25% funded: €100.00 of €400.00 raised, €300.00 to go');
+      expect(posted[0]!.content).toMatch(/\d+ days left/);
+      const progress = (m: any) => m.embeds[0].fields.find((f: any) => f.name === 'Progress').value as string;
+      expect(progress(posted[0]!)).toContain('██░░░░░░░░ 25%');
+      expect(progress(posted[0]!)).toContain('€300.00 to go');
+      // The notice is the wish's card: pledge buttons (custom ids hold wish and amount), "Fund the rest" from what is paid, links.
+      const [pledging, links] = posted[0]!.components;
+      expect(pledging.components.map((b: any) => [b.label, b.custom_id])).toEqual([
+        ['Pledge €5', 'u1:p:500:acme/ui#7'],
+        ['Pledge €20', 'u1:p:2000:acme/ui#7'],
+        ['Pledge €50', 'u1:p:5000:acme/ui#7'],
+        ['Fund the rest: €300', 'u1:p:30000:acme/ui#7'],
+        ['Other amount…', 'u1:o:acme/ui#7'],
+      ]);
+      expect(links.components.map((b: any) => [b.label, b.url])).toEqual([
+        ['Issue on GitHub', 'https://github.com/acme/ui/issues/7'],
+        ['Share page', 'http://upkeep.test/wishes/acme/ui/7'],
+      ]);
       const call = h.fake.callsTo(/^\/channels\/\d+\/messages$/, 'POST')[0]!;
       expect(call.authorization).toBe('Bot test-bot-token');
       expect(call.body.allowed_mentions).toEqual({ parse: [] });
+      expect(await s.wishMessages.list(WISH, 'discord_card')).toEqual([expect.objectContaining({ channel: CHANNEL_ID, messageId: posted[0]!.id })]);
 
-      // Another member funds the rest (€300): 50, 75, 100 % and "funded" reach the channel, once each.
+      // Another member funds the rest (€300) in one payment: one notice ("funded", no 50/75/100 %),
+      // and the card posted earlier is edited in place (PATCH), not posted again.
       const jo = user('jo');
       const rest = guildInteraction(3, button('u1:p:30000:acme/ui#7'), jo);
       await h.post(rest);
@@ -374,13 +397,19 @@ describe.each(BACKENDS)('on %s', (backend) => {
       const payRest = () => confirmPledgePayment({ wishes: s.wishes, ledger: s.ledger, outbox: s.outbox, clock: s.clock, wishId: WISH, pledgeId: q!.id, provider: 'offline' });
       await payRest();
       await payRest();
-      const all = await db.prisma.notification.findMany({ where: { platform: 'discord' }, orderBy: { id: 'asc' } });
-      expect(all.map((r) => r.key.split('|')[0])).toEqual([25, 50, 75, 100].map((m) => `wish:${WISH}:progress:${m}`).concat(`wish:${WISH}:funded`));
-      for (const r of all) await deliverNotification({ notifications: s.notifications, id: String(r.id), deliverers, log: createLogger('silent'), attempt: 1 });
-      const messages = h.fake.channelMessages.get(CHANNEL_ID)!.map((m) => m.content as string);
-      expect(messages).toHaveLength(5);
-      expect(messages[4]).toContain('is funded');
-      expect(h.fake.channelMessages.get(CHANNEL_ID)![4]!.embeds[0].title).toBe('Wish funded 🎉: Dark mode');
+      expect((await followerRows()).map((r) => r.key.split('|')[0])).toEqual([`wish:${WISH}:progress:25`, `wish:${WISH}:funded`]);
+      await deliverPending(1);
+      const messages = h.fake.channelMessages.get(CHANNEL_ID)!;
+      expect(messages).toHaveLength(2);
+      expect(messages[1]!.content).toContain('is funded: €400.00 of €400.00 raised, €0.00 to go');
+      expect(messages[1]!.embeds[0].title).toBe('Dark mode');
+      const edits = h.fake.callsTo(new RegExp(`^/channels/${CHANNEL_ID}/messages/${messages[0]!.id}$`), 'PATCH');
+      expect(edits.length).toBeGreaterThan(0);
+      // The first card now shows the wish as it is: funded, no pledge buttons, the links kept; its line (what it announced) stays.
+      expect(messages[0]!.content).toContain('25% funded');
+      expect(messages[0]!.embeds[0].fields[0]).toMatchObject({ name: 'State', value: 'Funded — waiting for the maintainers to start' });
+      expect(messages[0]!.components.map((r: any) => r.components.map((b: any) => b.label))).toEqual([['Issue on GitHub', 'Share page']]);
+      expect(h.fake.callsTo(/^\/channels\/\d+\/messages$/, 'POST')).toHaveLength(2);
     });
   });
 });

@@ -39,10 +39,12 @@ describe('discord:register', () => {
     const [call] = fake.callsTo(/^\/applications\/\d+\/guilds\/\d+\/commands$/, 'PUT');
     expect(call!.path).toBe(`/applications/${APP_ID}/guilds/1300000000000000042/commands`);
     expect(call!.authorization).toBe(`Bot ${BOT_TOKEN}`);
-    expect(call!.body.map((c: any) => c.name)).toEqual(['wishlist', 'wish', 'pledge', 'subscribe', 'link']);
+    expect(call!.body.map((c: any) => c.name)).toEqual(['wishlist', 'wish', 'pledge', 'subscribe', 'link', 'unlink', 'pledges', 'unsubscribe', 'subscriptions', 'help']);
     // Guild commands carry no global-only fields.
     expect(call!.body.every((c: any) => c.contexts === undefined && c.integration_types === undefined)).toBe(true);
-    expect(log.mock.calls.flat().join('\n')).toContain('Registered 5 commands (guild 1300000000000000042): /wishlist, /wish, /pledge, /subscribe, /link.');
+    expect(log.mock.calls.flat().join('\n')).toContain(
+      'Registered 10 commands (guild 1300000000000000042): /wishlist, /wish, /pledge, /subscribe, /link, /unlink, /pledges, /unsubscribe, /subscriptions, /help.',
+    );
   });
 
   it('registers globally without --guild; the command shapes are what Discord expects', async () => {
@@ -54,6 +56,11 @@ describe('discord:register', () => {
     const byName = Object.fromEntries(call!.body.map((c: any) => [c.name, c]));
     expect(byName.subscribe.default_member_permissions).toBe('16');
     expect(byName.subscribe.contexts).toEqual([0]);
+    // Changing what a channel follows needs Manage Channels, in a server; /help, /pledges and /unlink work anywhere.
+    expect([byName.unsubscribe.default_member_permissions, byName.unsubscribe.contexts]).toEqual(['16', [0]]);
+    expect(byName.unsubscribe.options.map((o: any) => [o.name, o.required, o.autocomplete])).toEqual([['repo', true, true]]);
+    for (const name of ['help', 'pledges', 'unlink']) expect(byName[name].contexts).toEqual([0, 1]);
+    expect(byName.unlink.options.map((o: any) => [o.type, o.name])).toEqual([[1, 'github']]);
     expect(byName.pledge.options.map((o: any) => [o.name, o.required, o.autocomplete ?? false])).toEqual([
       ['wish', true, true],
       ['amount', true, false],

@@ -4,13 +4,13 @@ import { sign } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CUSTOM_ID_MAX, decodeAction, encodeAction } from '../bots/discord/custom-ids.ts';
-import { renderNotice } from '../bots/discord/notices.ts';
-import { pledgeButtons, progressBar, shortMoney, wishEmbed } from '../bots/discord/render.ts';
+import { renderNotice, renderWishNotice } from '../bots/discord/notices.ts';
+import { cardText, pledgeButtons, progressBar, shortMoney, wishCard, wishEmbed } from '../bots/discord/render.ts';
 import { discordPublicKey, verifyInteraction } from '../bots/discord/verify.ts';
 import { unwrap } from '../core/errors.ts';
 import type { Notice } from '../core/ports/notifications.ts';
 import { wishNotices } from '../core/wish-notices.ts';
-import { addPledge, markPledgePaid, openWish, quote, type WishId } from '../core/wishlist.ts';
+import { addPledge, markPledgePaid, openWish, quote, writeSpec, type WishId } from '../core/wishlist.ts';
 import { ed25519 } from './discord-support.ts';
 
 const at = new Date('2026-11-21T10:00:00Z');
@@ -65,6 +65,37 @@ describe('wish card', () => {
     expect(wishEmbed(funded, { offline: true }).footer).toBeUndefined();
   });
 
+  it('"Fund the rest" is what is still to go of what is PAID: an unpaid checkout does not hide it', () => {
+    const committed = unwrap(addPledge(quoted.wish, { pledger: { source: 'discord', id: '1', display: 'Ada' }, amount: 30_000, id: 'p1', at })).wish;
+    const rest = (w: typeof committed) => pledgeButtons(w)[0]!.components.map((b) => ('label' in b ? b.label : '')).find((l) => l?.startsWith('Fund the rest'));
+    expect(rest(committed)).toBe('Fund the rest: €400');
+    const paid = unwrap(markPledgePaid(committed, 'p1', at)).wish;
+    expect(rest(paid)).toBe('Fund the rest: €100');
+    expect(wishEmbed(paid, { offline: false }).fields!.find((f) => f.name === 'Progress')!.value).toContain('€100.00 to go');
+  });
+
+  it('shows the description without HTML comments, images or tags, shortened, and the spec', () => {
+    const body = '<!-- template: feature -->\n## Problem\n![screenshot](https://x.test/a.png)\nEvery <b>component</b> should follow the <img src="x"> system theme.\n\n' + 'More. '.repeat(100);
+    const w = unwrap(writeSpec({ ...quoted.wish, description: body }, { text: '<!-- x -->Add a `theme` prop; ' + 'detail '.repeat(200), author: 'maria', at })).wish;
+    const embed = wishEmbed(w, { offline: false });
+    expect(embed.description).not.toMatch(/<!--|<b>|<img|!\[|png/);
+    expect(embed.description).toMatch(/^## Problem\nEvery component should follow the system theme\./);
+    expect(embed.description!.length).toBeLessThanOrEqual(300);
+    expect(embed.description!.endsWith('…')).toBe(true);
+    const spec = embed.fields!.find((f) => f.name === 'Spec (by maria)')!;
+    expect(spec.value.startsWith('Add a `theme` prop;')).toBe(true);
+    expect(spec.value.length).toBeLessThanOrEqual(500);
+    expect(cardText('<p>Hi</p>', 300)).toBe('Hi');
+  });
+
+  it('links to the issue and to the share page', () => {
+    const rows = wishCard(quoted.wish, { offline: false, publicUrl: 'https://upkeep.example/' }).components!;
+    expect(rows.at(-1)!.components.map((b: any) => [b.label, b.url])).toEqual([
+      ['Issue on GitHub', 'https://github.com/acme/ui/issues/7'],
+      ['Share page', 'https://upkeep.example/wishes/acme/ui/7'],
+    ]);
+  });
+
   it.each([
     [0, '░░░░░░░░░░ 0%'],
     [9, '░░░░░░░░░░ 9%'],
@@ -90,7 +121,8 @@ describe('renderNotice', () => {
   const notices = [...wishNotices(quoted.wish, quoted.events), ...wishNotices(paid.wish, paid.events)];
 
   it('renders every wish notice with its text, a link to the issue, and no pings', () => {
-    expect(notices.map((n) => n.kind)).toEqual(['wish_quoted', 'wish_progress', 'wish_progress', 'wish_progress', 'wish_progress', 'wish_funded']);
+    // One payment covering the whole quote: one notice, "funded" (no 25/50/75/100 % beside it).
+    expect(notices.map((n) => n.kind)).toEqual(['wish_quoted', 'wish_funded']);
     for (const n of notices) {
       const m = renderNotice(n);
       expect(m.content).toBe(n.text);
@@ -100,6 +132,16 @@ describe('renderNotice', () => {
     }
     // The bar shows where the wish stands now (one payment covered the whole quote).
     expect(renderNotice(notices[1]!).embeds![0]!.fields![0]!.value).toBe('`██████████ 100%`\n€400.00 of €400.00');
+  });
+
+  it('renders a wish notice as the live card: the event line, the card, pledge and link buttons', () => {
+    const m = renderWishNotice(notices[0]!, quoted.wish, { offline: false, publicUrl: 'https://upkeep.example' });
+    expect(m.content).toBe(`**Wish quoted** · ${notices[0]!.text}`);
+    expect(m.embeds![0]!.title).toBe('Dark mode');
+    expect(m.allowed_mentions).toEqual({ parse: [] });
+    const rows = m.components as any[];
+    expect(rows[0].components.map((b: any) => b.custom_id)).toContain('u1:p:40000:acme/ui#7');
+    expect(rows[1].components.map((b: any) => b.url)).toEqual(['https://github.com/acme/ui/issues/7', 'https://upkeep.example/wishes/acme/ui/7']);
   });
 
   it('survives a notice with no or odd data (month-end summaries, future kinds)', () => {

@@ -295,16 +295,32 @@ describe('GitHub App (Probot) with signed deliveries', () => {
 
   it('delivers a funded, started wish when a PR that fixes its issue is merged', async () => {
     const wish = (await s.wishes.get(wishId))!;
+    // Bob's `/pledge 25` reply, to be edited once that pledge is paid.
+    const bobReply = [...fake.comments.values()].find((c) => c.issue === 7 && c.body.startsWith('@bob thank you! Your pledge of €25.00'))!;
+    expect(bobReply).toBeDefined();
     // Money arrives (the payments side confirms): alice's and bob's pledges, then a big one.
     for (const p of wish.pledges) await confirmPledgePayment({ wishes: s.wishes, ledger: s.ledger, outbox: s.outbox, clock, wishId, pledgeId: p.id, provider: 'offline' });
     // Payments confirmed outside GitHub: the worker brings the status comment up to date, through the installation.
     const statusId = (await s.wishes.statusCommentId(wishId))!;
     await eventually(() => expect(fake.comments.get(statusId)?.body).toMatch(/€75\.00 paid of €1,200\.00/));
     expect(fake.of('PATCH', new RegExp(`/issues/comments/${statusId}$`)).at(-1)?.authorization).toMatch(new RegExp(`ghs_installation_${INSTALLATION}`));
+    // The status comment shows the banner (linking to the wish page), the amount to go and the pledgers; the issue its state label.
+    const status = fake.comments.get(statusId)!.body;
+    expect(status).toContain('[![Funding of acme/widgets#7](http://upkeep.test/widget/wishes/acme/widgets/7.svg)](http://upkeep.test/wishes/acme/widgets/7)');
+    expect(status).toMatch(/\*\*To go:\*\* €1,125\.00 · \d+ days left/);
+    expect(status).toContain('**Pledgers:** 2 — alice, bob');
+    expect(fake.issueLabels.get(`${REPO}#7`)).toEqual(['upkeep: quoted']);
+    // The `/pledge` reply now says "paid" (edited in place: no new comment).
+    await eventually(() => expect(fake.comments.get(bobReply.id)?.body).toBe('✅ @bob your pledge of €25.00 is paid. Thank you!'));
     await deliver('issue_comment', commentPayload({ body: '/pledge 1,125', login: 'dave' }));
     const dave = (await s.wishes.get(wishId))!.pledges.find((p) => p.pledger.id === 'dave')!;
     await confirmPledgePayment({ wishes: s.wishes, ledger: s.ledger, outbox: s.outbox, clock, wishId, pledgeId: dave.id, provider: 'offline' });
     expect((await s.wishes.get(wishId))!.status).toBe('funded');
+    // Funded is announced in a new comment that mentions the maintainers (GitHub does not notify edits).
+    await eventually(() =>
+      expect([...fake.comments.values()].filter((c) => c.issue === 7 && c.body.startsWith('<!-- upkeep:wish-comment:funded -->')).map((c) => c.body.split('\n')[1]!.split(' 🎉')[0])).toEqual(['@Maint @carol']),
+    );
+    await eventually(() => expect(fake.issueLabels.get(`${REPO}#7`)).toEqual(['upkeep: funded']));
     await deliver('issue_comment', commentPayload({ body: '/start', login: 'Maint' }));
     expect((await s.wishes.get(wishId))!.status).toBe('in_progress');
 

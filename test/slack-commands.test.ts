@@ -9,7 +9,8 @@ import { fixedClock } from '../core/ports/clock.ts';
 import { closePeriod } from '../core/use-cases/close-period.ts';
 import { openWish } from '../core/use-cases/wishes/open-wish.ts';
 import { quoteWish } from '../core/use-cases/wishes/quote-wish.ts';
-import type { WishId } from '../core/wishlist.ts';
+import { confirmPledgePayment } from '../core/use-cases/wishes/confirm-pledge-payment.ts';
+import { wishProgress, type WishId } from '../core/wishlist.ts';
 import { downloadUrl } from '../bots/slack/downloads.ts';
 import { BACKENDS, openTestDatabase, type TestDatabase } from './databases.ts';
 import { startFakeSlackApi, startSlackTestApp, SIGNING_SECRET, type FakeSlackApi, type SlackTestApp, textOf } from './fakes/slack-api.ts';
@@ -49,9 +50,12 @@ describe.each(BACKENDS)('/upkeep through Bolt on %s', (backend) => {
     const all = await cmd('');
     expect(all.status).toBe(200);
     expect(all.json?.response_type).toBe('ephemeral');
-    for (const sub of ['setup', 'budget', 'deps', 'own', 'allocate', 'status', 'history', 'receipt', 'export', 'visibility', 'token', 'billing', 'wishes', 'pledge', 'subscribe', 'help']) {
+    for (const sub of ['setup', 'budget', 'deps', 'own', 'allocate', 'status', 'history', 'receipt', 'export', 'visibility', 'token', 'billing', 'wishes', 'pledge', 'pledges', 'subscribe', 'unsubscribe', 'subscriptions', 'help']) {
       expect(textOf(all)).toContain(`/upkeep ${sub}`);
     }
+    // Grouped by task and short.
+    expect(String(all.json?.text).length).toBeLessThanOrEqual(1200);
+    for (const group of ['Getting started', 'Dependencies &amp; allocation', 'Money &amp; receipts', 'Wishes', 'Channel notices', 'Admin']) expect(textOf(all)).toContain(`*${group}*:`);
     expect(textOf(await cmd('help allocate'))).toContain('allocate npm:react=34 npm:vite=33 pypi:requests=33');
     const typo = await cmd('statsu');
     expect(typo.json?.response_type).toBe('ephemeral');
@@ -284,6 +288,79 @@ describe.each(BACKENDS)('/upkeep through Bolt on %s', (backend) => {
     expect(wish?.pledges.map((p) => [p.pledger.source, p.pledger.id, p.amount])).toEqual([['slack', 'slack:UMEMBER', 25000]]);
     expect(textOf(await cmd('pledge vitejs/vite#999 10'))).toContain('vitejs/vite#999');
     expect(textOf(await cmd('pledge vitejs/vite#42 -5'))).toMatch(/amount|positive|more than/i);
+  });
+
+  it('subscriptions and unsubscribe: the channel lists what it follows and stops one; members are refused once there is a company', async () => {
+    const list = textOf(await t.driver.command('T1', 'UADMIN', 'subscriptions', { channel: 'C0NEWS' }));
+    expect(list).toContain('This channel follows 2 things');
+    expect(list).toContain('*wishes of vitejs/vite* · with your company’s month-end summaries');
+    expect(list).toContain('*npm:react*');
+    expect(textOf(await t.driver.command('T1', 'UADMIN', 'subscriptions', { channel: 'C0QUIET' }))).toContain('This channel follows nothing yet');
+    // A member may look but not change what an admin's channel follows.
+    expect(textOf(await t.driver.command('T1', 'UMEMBER', 'unsubscribe npm:react', { channel: 'C0NEWS' }))).toContain('Only company admins');
+    const done = textOf(await t.driver.command('T1', 'UADMIN', 'unsubscribe https://github.com/vitejs/vite', { channel: 'C0NEWS' }));
+    expect(done).toContain('no longer follows *wishes of vitejs/vite*');
+    const again = textOf(await t.driver.command('T1', 'UADMIN', 'unsubscribe vitejs/vite', { channel: 'C0NEWS' }));
+    expect(again).toContain('This channel does not follow wishes of vitejs/vite');
+    expect(again).toContain('`/upkeep subscriptions`');
+    expect(textOf(await t.driver.command('T1', 'UADMIN', 'unsubscribe react', { channel: 'C0NEWS' }))).toContain('neither a package nor a repository');
+    const subs = await db.prisma.subscription.findMany({ where: { channel: 'T1/C0NEWS' } });
+    expect(subs.map((x) => x.target)).toEqual(['package:npm:react']);
+  });
+
+  it('pledges and pledge withdraw: one’s own pledges with status; an unpaid pledge is withdrawn and no longer counts; a paid one is refused', async () => {
+    const id = 'vitejs/vite#42' as WishId;
+    const s = t.services;
+    await cmd('pledge vitejs/vite#42 40', 'UMEMBER');
+    const mine = await cmd('pledges', 'UMEMBER');
+    const text = textOf(mine);
+    expect(text).toContain('vitejs/vite#42');
+    expect(text).toContain('€250.00 awaiting payment, €40.00 awaiting payment');
+    expect(JSON.stringify(mine.json)).toContain('"action_id":"upkeep_withdraw_pledge"');
+    expect(JSON.stringify(mine.json)).toContain('Withdraw €290.00');
+    expect(textOf(await cmd('pledges', 'UADMIN'))).toContain('You have no pledges yet');
+
+    // Pay the first pledge (as Stripe's webhook would), then withdraw: only the unpaid one goes.
+    const first = (await s.wishes.get(id))!.pledges[0]!;
+    await confirmPledgePayment({ wishes: s.wishes, ledger: s.ledger, outbox: s.outbox, clock: s.clock, wishId: id, pledgeId: first.id, provider: 'offline' });
+    const withdrawn = textOf(await cmd('pledge withdraw vitejs/vite#42', 'UMEMBER'));
+    expect(withdrawn).toContain('Your unpaid pledge of *€40.00*');
+    const wish = (await s.wishes.get(id))!;
+    expect(wish.pledges.map((p) => [p.amount, p.status])).toEqual([[25000, 'paid'], [4000, 'refunded']]);
+    expect(wishProgress(wish)).toMatchObject({ pledged: 25000, paid: 25000, pledgers: 1 });
+    expect(textOf(await cmd('pledges', 'UMEMBER'))).toContain('€250.00 paid, €40.00 withdrawn');
+
+    const paid = textOf(await cmd('pledge withdraw vitejs/vite#42', 'UMEMBER'));
+    expect(paid).toContain('Your pledge to vitejs/vite#42 is paid, so it can no longer be withdrawn');
+    expect(textOf(await cmd('pledge withdraw vitejs/vite#42', 'UADMIN'))).toContain('You have no standing pledge to vitejs/vite#42');
+    expect(textOf(await cmd('pledge withdraw vitejs/vite#999', 'UMEMBER'))).toContain('There is no wish for vitejs/vite#999');
+    expect((await s.wishes.get(id))!.pledges.map((p) => p.status)).toEqual(['paid', 'refunded']);
+  });
+
+  it('the Withdraw button of the pledge list withdraws once, even when the click is delivered twice', async () => {
+    const id = 'vitejs/vite#42' as WishId;
+    await cmd('pledge vitejs/vite#42 15', 'UBUTTON');
+    const click = {
+      type: 'block_actions',
+      team: { id: 'T1', domain: 't1' },
+      user: { id: 'UBUTTON', username: 'ubutton', team_id: 'T1' },
+      api_app_id: 'A0UPKEEP',
+      token: 'unused',
+      trigger_id: 'trigger-withdraw-1',
+      response_url: fake.responseUrl('withdraw-1'),
+      container: { type: 'message', message_ts: '1.1' },
+      actions: [{ type: 'button', action_id: 'upkeep_withdraw_pledge', block_id: 'b', value: id, action_ts: '1.2' }],
+    };
+    expect((await t.driver.interaction(click)).status).toBe(200);
+    const posted = await fake.waitFor((c) => c.path === '/respond/withdraw-1');
+    expect(textOf(posted.params)).toContain('Your unpaid pledge of *€15.00*');
+    expect((await t.driver.interaction(click)).status).toBe(200);
+    const mine = (await t.services.wishes.get(id))!.pledges.filter((p) => p.pledger.id === 'slack:UBUTTON');
+    expect(mine.map((p) => [p.amount, p.status])).toEqual([[1500, 'refunded']]);
+    expect(fake.of('respond').filter((c) => c.path === '/respond/withdraw-1')).toHaveLength(1);
+    // A forged value is refused, nothing changes.
+    await t.driver.interaction({ ...click, trigger_id: 'trigger-withdraw-2', response_url: fake.responseUrl('withdraw-2'), actions: [{ ...click.actions[0], value: 'not a wish' }] });
+    expect(textOf((await fake.waitFor((c) => c.path === '/respond/withdraw-2')).params)).toContain('This button is not valid');
   });
 
   it('a slow command is acknowledged at once and answered through response_url', async () => {

@@ -27,7 +27,10 @@ describe('renderNotice', () => {
     expect(all).toContain('Wish progress');
     expect(all).toContain('<https://github.com/vitejs/vite/issues/7|vitejs/vite#7>');
     expect(all).toContain('JSON &lt;output&gt; &amp; more');
-    expect(all).toContain('*50%* · €500.00 of €1,000.00 · 1 pledgers');
+    expect(all).toContain('*50%* · €500.00 of €1,000.00 · *€500.00 to go* · 60 days left · 1 pledger');
+    expect(text).toBe('vitejs/vite#7 “JSON <output> & more” is 50% funded: €500.00 of €1,000.00 raised, €500.00 to go, 60 days left.');
+    // A "Pledge" button (it opens the amount modal), and the command for who prefers typing.
+    expect(blocks).toContainEqual({ type: 'actions', elements: [expect.objectContaining({ type: 'button', action_id: 'notice_pledge', value: 'vitejs/vite#7', text: expect.objectContaining({ text: 'Pledge' }) })] });
     expect(all).toContain('/upkeep pledge vitejs/vite#7 <amount>');
   });
 
@@ -37,6 +40,8 @@ describe('renderNotice', () => {
     const change = unwrap(markPledgePaid(w, 'p2', at));
     const funded = wishNotices(change.wish, change.events).find((n) => n.kind === 'wish_funded')!;
     expect(JSON.stringify(renderNotice(funded).blocks)).toContain(':tada: Wish funded');
+    // Funded: no more pledges, so no button.
+    expect(JSON.stringify(renderNotice(funded).blocks)).not.toContain('notice_pledge');
     const summary: Notice = { key: 'k', target: 'company:x', kind: 'month_end_summary', text: 'Acme gave €1,000.00 to 3 packages in 2026-11.', data: { period: '2026-11' } };
     const r = renderNotice(summary);
     expect(r.blocks).toHaveLength(1);

@@ -79,8 +79,9 @@ describe('concurrent pledges on PostgreSQL', () => {
     expect(wishProgress(wish)).toMatchObject({ pledged: PLEDGES * AMOUNT, paid: PLEDGES * AMOUNT, pledgers: PLEDGES, percent: 100 });
     expect(await fundedEvents(id)).toBe(1);
     expect(notices.filter((n) => n.kind === 'wish_funded')).toHaveLength(1);
+    // Each payment crosses at most one milestone; the one reaching 100 % funds the wish and says only that.
     expect(notices.filter((n) => n.kind === 'wish_progress').map((n) => n.key).sort()).toEqual(
-      [25, 50, 75, 100].map((m) => `wish:${id}:progress:${m}`).sort(),
+      [25, 50, 75].map((m) => `wish:${id}:progress:${m}`).sort(),
     );
     expect(await wishBalance(id)).toBe(PLEDGES * AMOUNT);
     expect(new Set(payments.calls).size).toBe(PLEDGES);

@@ -132,14 +132,10 @@ describe.each(BACKENDS)('wish use-cases on %s', (backend) => {
     expect(again.newlyPaid).toBe(false);
     const funded = await confirmPledgePayment({ wishes, ledger, outbox, clock, wishId: id, pledgeId: req.id, provider: 'stripe' });
     expect(funded.wish.status).toBe('funded');
-    expect(notices.map((n) => n.key)).toEqual([
-      'wish:acme/ui#1:quote:1',
-      'wish:acme/ui#1:progress:25',
-      'wish:acme/ui#1:progress:50',
-      'wish:acme/ui#1:progress:75',
-      'wish:acme/ui#1:progress:100',
-      'wish:acme/ui#1:funded',
-    ]);
+    // One notice per change: the 80 % payment announces its highest milestone (75 %), the
+    // payment that funds the wish says "funded" only (no 100 % beside it).
+    expect(notices.map((n) => n.key)).toEqual(['wish:acme/ui#1:quote:1', 'wish:acme/ui#1:progress:75', 'wish:acme/ui#1:funded']);
+    expect(notices[1]!.text).toBe('acme/ui#1 “Feature 1” is 75% funded: €80.01 of €100.01 raised, €20.00 to go, 60 days left.');
     expect(notices.every((n) => n.target === 'repo:acme/ui')).toBe(true);
 
     await startWish({ ...ports(), id, by: 'bob', isMaintainer: true });

@@ -108,7 +108,7 @@ describe.each(['redis', 'postgres', 'pglite'] as const)('the worker on the %s ba
     const now = new Date();
     expect(schedulers[0]!.next).toBe(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
     expect(await first!.queues.periods.getDelayedCount()).toBe(1);
-    expect((await first!.queues.maintenance.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['expire-wishes-daily', 'refresh-activity-daily']);
+    expect((await first!.queues.maintenance.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['expire-wishes-daily', 'refresh-activity-daily', 'remind-deadlines-daily']);
     expect((await first!.queues.notifications.getJobSchedulers()).map((s) => s.key)).toEqual(['sweep-notifications']);
     for (const rt of instances) await rt.stop();
     started.length = 0;

@@ -11,6 +11,7 @@ import { refundWishPledges } from '../core/use-cases/payments/refund-wish-pledge
 import { sendPayouts } from '../core/use-cases/payments/send-payouts.ts';
 import { refreshActivity } from '../core/use-cases/refresh-activity.ts';
 import { expireWishes } from '../core/use-cases/wishes/expire-wishes.ts';
+import { remindDeadlines } from '../core/use-cases/wishes/remind-deadlines.ts';
 import type { Deliverers } from '../core/ports/deliverers.ts';
 import type { Ports } from '../core/ports/index.ts';
 import type { Logger } from '../edge/logger.ts';
@@ -20,7 +21,7 @@ export const QUEUE_NAMES = ['periods', 'maintenance', 'notifications'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** What the jobs use: the ports they call, the settlement currency, and the platforms' deliverers. */
-export type WorkerDeps = Pick<Ports, 'clock' | 'companies' | 'ledger' | 'wishes' | 'payments' | 'gateway' | 'outbox' | 'notifications' | 'repositories' | 'activity'> & {
+export type WorkerDeps = Pick<Ports, 'clock' | 'companies' | 'packages' | 'ledger' | 'wishes' | 'payments' | 'gateway' | 'outbox' | 'notifications' | 'repositories' | 'activity'> & {
   currency: string;
   log: Logger;
   /** The configured platforms' deliverers (built by the composition root from each adapter). */
@@ -81,7 +82,8 @@ export const closePeriodJob = define({
       clock: deps.clock,
       period,
       budgets,
-      announce: { outbox: deps.outbox, currency: deps.currency },
+      // Package summaries also reach the channels following the repository that claims the package.
+      announce: { outbox: deps.outbox, currency: deps.currency, packages: deps.packages },
       onProgress: (done, total) => {
         const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
         if (percent === lastReported) return;
@@ -143,6 +145,19 @@ export const expireWishesJob = define({
   },
 });
 
+export const remindDeadlinesJob = define({
+  name: 'remind-deadlines',
+  queue: 'maintenance',
+  schema: z.object({}).passthrough(),
+  options: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
+  async handler(_data, { deps, log }) {
+    // Once per wish (the notice key), however often this runs: daily, retried, or on two workers.
+    const { reminded } = await remindDeadlines({ wishes: deps.wishes, outbox: deps.outbox, now: deps.clock.now() });
+    log.info({ reminded: reminded.length }, 'deadline reminders done');
+    return { reminded: reminded.length };
+  },
+});
+
 export const deliverNotificationJob = define({
   name: 'deliver-notification',
   queue: 'notifications',
@@ -181,13 +196,14 @@ export const refreshActivityJob = define({
   },
 });
 
-export const JOBS: readonly JobDefinition[] = [closePeriodJob, payMaintainersJob, expireWishesJob, refreshActivityJob, deliverNotificationJob, sweepNotificationsJob];
+export const JOBS: readonly JobDefinition[] = [closePeriodJob, payMaintainersJob, expireWishesJob, remindDeadlinesJob, refreshActivityJob, deliverNotificationJob, sweepNotificationsJob];
 export type JobName = string;
 
 /** Repeating schedules, registered idempotently (upsertJobScheduler) by every instance. */
 export const SCHEDULES: readonly { id: string; queue: QueueName; pattern: string; job: JobName; data: Record<string, unknown> }[] = [
   { id: 'close-previous-month', queue: 'periods', pattern: '0 0 1 * *', job: 'close-period', data: {} },
   { id: 'expire-wishes-daily', queue: 'maintenance', pattern: '30 0 * * *', job: 'expire-wishes', data: {} },
+  { id: 'remind-deadlines-daily', queue: 'maintenance', pattern: '0 9 * * *', job: 'remind-deadlines', data: {} },
   { id: 'refresh-activity-daily', queue: 'maintenance', pattern: '0 3 * * *', job: 'refresh-activity', data: {} },
   { id: 'sweep-notifications', queue: 'notifications', pattern: '*/5 * * * *', job: 'sweep-notifications', data: {} },
 ];

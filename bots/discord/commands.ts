@@ -1,4 +1,4 @@
-// The slash commands the app registers (`npm run upkeep -- discord:register`), and the REST
+// The slash commands the app registers (the operator's `discord:register`), and the REST
 // client every Discord call goes through.
 import { REST } from '@discordjs/rest';
 import {
@@ -79,6 +79,41 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
         options: [{ type: ApplicationCommandOptionType.String, name: 'login', description: 'Your GitHub login, e.g. octocat', required: true, max_length: 40 }],
       },
     ],
+    ...anywhere,
+  },
+  {
+    type: ApplicationCommandType.ChatInput,
+    name: 'unlink',
+    description: 'Unlink your Discord account from your GitHub login',
+    options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'github', description: 'Your next pledges are recorded under your Discord name again' }],
+    ...anywhere,
+  },
+  {
+    type: ApplicationCommandType.ChatInput,
+    name: 'pledges',
+    description: 'Your own pledges: wish, amount and status; withdraw an unpaid one',
+    ...anywhere,
+  },
+  {
+    type: ApplicationCommandType.ChatInput,
+    name: 'unsubscribe',
+    description: "Stop posting a repository's wish progress in this channel",
+    options: [
+      { type: ApplicationCommandOptionType.String, name: 'repo', description: 'owner/repo or its GitHub URL', required: true, autocomplete: true, max_length: 200 },
+    ],
+    default_member_permissions: String(MANAGE_CHANNELS),
+    ...guildOnly,
+  },
+  {
+    type: ApplicationCommandType.ChatInput,
+    name: 'subscriptions',
+    description: 'The repositories this channel follows',
+    ...guildOnly,
+  },
+  {
+    type: ApplicationCommandType.ChatInput,
+    name: 'help',
+    description: 'What Upkeep does and its commands',
     ...anywhere,
   },
 ];

@@ -8,6 +8,7 @@ import { acceptsPledges } from '../../core/wishlist.ts';
 import { sendError, sendJson } from '../../edge/http.ts';
 import { decodeAction, encodeAction } from './custom-ids.ts';
 import { ComponentData, ModalData, modalValue, userOf, type Interaction } from './interaction.ts';
+import { withdraw } from './my-pledges.ts';
 import { pledge } from './pledges.ts';
 import { amountModal, errorReply, invalidComponent, pledgesClosed } from './render.ts';
 import { sleep, type Context } from './respond.ts';
@@ -20,6 +21,7 @@ export async function handleComponent(ctx: Context, i: Interaction, res: ServerR
   const action = decodeAction(data.data.custom_id, deps.currency);
   if (!action || action.kind === 'pledge_modal') return out.reply(res, invalidComponent('button'));
   if (action.kind === 'pledge') return pledge(ctx, i, res, action.wishId, { amount: action.amount, currency: deps.currency }, 'pledge_button');
+  if (action.kind === 'withdraw') return withdraw(ctx, i, res, action.wishId);
   // "Other amount": check the wish quickly (a modal must be the immediate answer), then ask for the amount.
   const wish = await Promise.race([deps.wishes.get(action.wishId).catch(() => undefined), sleep(Math.max(out.inlineMs, 1000)).then(() => undefined)]);
   if (wish === null) return out.reply(res, errorReply(new DomainError('wish_not_found', `There is no wish for ${action.wishId}.`, {})));

@@ -11,19 +11,24 @@ const VERSION = 'u1';
 export type ComponentAction =
   | { kind: 'pledge'; wishId: WishId; amount: number }
   | { kind: 'pledge_other'; wishId: WishId }
-  | { kind: 'pledge_modal'; wishId: WishId };
+  | { kind: 'pledge_modal'; wishId: WishId }
+  /** The Withdraw button of `/pledges`: the clicking user's unpaid pledges to the wish. */
+  | { kind: 'withdraw'; wishId: WishId };
 
-/** `u1:p:<amount minor>:<wish id>`, `u1:o:<wish id>` (opens the amount modal), `u1:m:<wish id>` (the modal). */
+const LETTER = { pledge_other: 'o', pledge_modal: 'm', withdraw: 'w' } as const;
+const KIND = { o: 'pledge_other', m: 'pledge_modal', w: 'withdraw' } as const;
+
+/** `u1:p:<amount minor>:<wish id>`, `u1:o:<wish id>` (opens the amount modal), `u1:m:<wish id>` (the modal), `u1:w:<wish id>` (withdraw). */
 export function encodeAction(action: ComponentAction): string | null {
   const id =
-    action.kind === 'pledge' ? `${VERSION}:p:${action.amount}:${action.wishId}` : `${VERSION}:${action.kind === 'pledge_other' ? 'o' : 'm'}:${action.wishId}`;
+    action.kind === 'pledge' ? `${VERSION}:p:${action.amount}:${action.wishId}` : `${VERSION}:${LETTER[action.kind]}:${action.wishId}`;
   return id.length <= CUSTOM_ID_MAX ? id : null;
 }
 
 /** Reads a custom_id back; null when it is not one of ours or is malformed (wrong shape, bad wish id, bad amount). */
 export function decodeAction(customId: unknown, currency: string): ComponentAction | null {
   if (typeof customId !== 'string' || customId.length > CUSTOM_ID_MAX) return null;
-  const m = /^u1:([pom]):(?:(\d{1,15}):)?([^:]+)$/.exec(customId);
+  const m = /^u1:([pomw]):(?:(\d{1,15}):)?([^:]+)$/.exec(customId);
   if (!m) return null;
   const [, kind, amountText, rawWish] = m;
   const wish = parseWishId(rawWish!);
@@ -35,5 +40,5 @@ export function decodeAction(customId: unknown, currency: string): ComponentActi
     return { kind: 'pledge', wishId: wish.value, amount };
   }
   if (amountText !== undefined) return null;
-  return { kind: kind === 'o' ? 'pledge_other' : 'pledge_modal', wishId: wish.value };
+  return { kind: KIND[kind as keyof typeof KIND], wishId: wish.value };
 }

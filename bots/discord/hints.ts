@@ -7,15 +7,22 @@ import type { ErrorHint } from '../../core/errors.ts';
 type DiscordForm = (args: readonly string[], details: Readonly<Record<string, unknown>>) => string | null;
 
 const isPlaceholder = (s: string): boolean => /^<.*>$/.test(s) || /^\[.*\]$/.test(s);
+const repoForm = (command: string, target: string): string | null =>
+  isPlaceholder(target) ? `${command} repo:<owner/repo>` : /^[^:]+\/[^:]+$/.test(target) ? `${command} repo:${target}` : null;
 const wishOf = (details: Readonly<Record<string, unknown>>): string => (typeof details.wishId === 'string' ? details.wishId : '<owner/repo#n>');
 
 /** Commands of the grammar that Discord has too, per surface, as Discord writes them. */
 const DISCORD_FORMS: Readonly<Record<ErrorHint['surface'], Readonly<Record<string, DiscordForm>>>> = {
   company: {
-    pledge: ([wish = '<owner/repo#n>', ...amount]) => `/pledge wish:${wish} amount:${amount.join(' ') || '<amount>'}`,
+    // `pledge withdraw <wish>` is the Withdraw button of `/pledges` here.
+    pledge: ([wish = '<owner/repo#n>', ...amount]) => (wish === 'withdraw' ? '/pledges' : `/pledge wish:${wish} amount:${amount.join(' ') || '<amount>'}`),
+    pledges: () => '/pledges',
     wishes: ([repo = '<owner/repo>']) => `/wishlist repo:${repo}`,
     // Discord channels follow repositories only, not packages.
-    subscribe: ([target = '<owner/repo>']) => (isPlaceholder(target) ? '/subscribe repo:<owner/repo>' : /^[^:]+\/[^:]+$/.test(target) ? `/subscribe repo:${target}` : null),
+    subscribe: ([target = '<owner/repo>']) => repoForm('/subscribe', target),
+    unsubscribe: ([target = '<owner/repo>']) => repoForm('/unsubscribe', target),
+    subscriptions: () => '/subscriptions',
+    help: () => '/help',
   },
   issue: {
     pledge: ([amount = '<amount>'], details) => `/pledge wish:${wishOf(details)} amount:${amount}`,

@@ -1,10 +1,13 @@
-// What a subscribed Discord channel receives for a notice (wish progress, funded, started,
-// delivered, quotes, expiry, month-end). The outbox worker posts the result to
-// `POST /channels/{channel}/messages`; the notice's own key keeps it from repeating.
+// What a subscribed Discord channel receives for a notice (wish progress, the deadline reminder,
+// funded, started, delivered, quotes, expiry, month-end). The outbox worker posts the result to
+// `POST /channels/{channel}/messages`; the notice's own key keeps it from repeating. A notice
+// about a wish is its live card: the event's line as content, and the wish card (with its
+// pledge and link buttons) that later changes edit in place.
 import type { APIEmbed, RESTPostAPIChannelMessageJSONBody } from '@discordjs/core/http-only';
 import { formatMoney, isCurrencyCode, money } from '../../core/money.ts';
 import type { Notice } from '../../core/ports/notifications.ts';
-import { progressBar } from './render.ts';
+import type { Wish } from '../../core/wishlist.ts';
+import { cardComponents, progressBar, wishEmbed } from './render.ts';
 
 const TITLE: Readonly<Record<Notice['kind'], string>> = {
   wish_progress: 'Wish progress',
@@ -15,7 +18,10 @@ const TITLE: Readonly<Record<Notice['kind'], string>> = {
   wish_requoted: 'Wish re-quoted',
   wish_expired: 'Wish expired',
   wish_cancelled: 'Wish cancelled',
+  wish_reminder: 'Deadline soon ⏳',
   wish_status: 'Wish updated',
+  wish_cards: 'Wish updated',
+  wish_comment: 'Wish updated',
   month_end_summary: 'Month-end summary',
 };
 
@@ -28,7 +34,10 @@ const COLOR: Readonly<Record<Notice['kind'], number>> = {
   wish_requoted: 0x9b59b6,
   wish_expired: 0x7f8c8d,
   wish_cancelled: 0x7f8c8d,
+  wish_reminder: 0xe67e22,
   wish_status: 0x95a5a6,
+  wish_cards: 0x95a5a6,
+  wish_comment: 0x95a5a6,
   month_end_summary: 0x95a5a6,
 };
 
@@ -69,4 +78,22 @@ export function renderNotice(notice: Notice): RESTPostAPIChannelMessageJSONBody 
     embeds: [embed],
     allowed_mentions: { parse: [] },
   };
+}
+
+/**
+ * A notice about `wish` as its live card: the notice's line (what happened) as content, the
+ * wish card as it is now with its pledge buttons (custom ids hold wish and amount) and links.
+ */
+export function renderWishNotice(notice: Notice, wish: Wish, opts: { offline: boolean; publicUrl: string | null }): RESTPostAPIChannelMessageJSONBody {
+  return {
+    content: clip(`**${TITLE[notice.kind] ?? 'Update'}** · ${notice.text}`, 2000),
+    embeds: [wishEmbed(wish, opts)],
+    components: cardComponents(wish, opts.publicUrl),
+    allowed_mentions: { parse: [] },
+  };
+}
+
+/** The edit that brings a posted card up to date (its content, the event it announced, stays). */
+export function cardEdit(wish: Wish, opts: { offline: boolean; publicUrl: string | null }) {
+  return { embeds: [wishEmbed(wish, opts)], components: cardComponents(wish, opts.publicUrl), allowed_mentions: { parse: [] } };
 }

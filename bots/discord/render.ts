@@ -15,7 +15,7 @@ import {
 import { isDomainError } from '../../core/errors.ts';
 import { formatMoney, maxAmountMinor, minorUnitDigits, money } from '../../core/money.ts';
 import { wishUrl } from '../../core/wish-notices.ts';
-import { acceptsPledges, wishProgress, type Wish, type WishStatus } from '../../core/wishlist.ts';
+import { acceptsPledges, paidTotal, wishIdParts, wishProgress, type Wish, type WishStatus } from '../../core/wishlist.ts';
 import { encodeAction } from './custom-ids.ts';
 import { renderHint } from './hints.ts';
 
@@ -79,7 +79,42 @@ const unix = (d: Date): number => Math.floor(d.getTime() / 1000);
 /** Preset pledge amounts in major units: the card's buttons. */
 export const PRESET_PLEDGES_MAJOR = [5, 20, 50] as const;
 
-/** Buttons of a wish card: presets, "the rest" (when quoted) and "Other amount" (a modal); none once pledges are closed. */
+/** Where a wish's share page is, under PUBLIC_URL. */
+export const sharePageUrl = (publicUrl: string, wish: Pick<Wish, 'id'>): string => {
+  const { owner, repo, number } = wishIdParts(wish.id);
+  return `${publicUrl.replace(/\/+$/, '')}/wishes/${owner}/${repo}/${number}`;
+};
+
+/**
+ * An issue body or spec as a card shows it: HTML comments, images and tags removed, whitespace
+ * collapsed, shortened to `max` characters. Markdown links and emphasis stay (Discord renders them).
+ */
+export function cardText(markdown: string, max: number): string {
+  const text = markdown
+    .replace(/<!--[\s\S]*?(?:-->|$)/g, ' ')
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, ' ')
+    .replace(/!\[[^\]]*\]\[[^\]]*\]/g, ' ')
+    .replace(/<img\b[^>]*>/gi, ' ')
+    .replace(/<\/?[a-z][^>]*>/gi, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\s*\n\s*/g, '\n')
+    .replace(/\n{2,}/g, '\n')
+    .trim();
+  return clip(text, max);
+}
+
+/** Link buttons of a card: the issue on GitHub and, with PUBLIC_URL, the share page. */
+export function linkButtons(wish: Wish, publicUrl: string | null): APIActionRowComponent<APIComponentInMessageActionRow> {
+  const buttons: APIButtonComponent[] = [{ type: ComponentType.Button, style: ButtonStyle.Link, label: 'Issue on GitHub', url: wishUrl(wish) }];
+  if (publicUrl && /^https?:\/\//.test(publicUrl)) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: 'Share page', url: sharePageUrl(publicUrl, wish) });
+  return { type: ComponentType.ActionRow, components: buttons };
+}
+
+/**
+ * Buttons of a wish card: presets, "Fund the rest" (what is still to go of the quote, counting
+ * only paid pledges, so an abandoned checkout does not hide it) and "Other amount" (a modal);
+ * none once pledges are closed.
+ */
 export function pledgeButtons(wish: Wish): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   if (!acceptsPledges(wish)) return [];
   const unit = 10 ** minorUnitDigits(wish.currency);
@@ -90,7 +125,7 @@ export function pledgeButtons(wish: Wish): APIActionRowComponent<APIComponentInM
     if (customId) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Primary, label: `Pledge ${shortMoney(amount, wish.currency)}`, custom_id: customId });
   }
   if (wish.quote) {
-    const rest = wish.quote.amount - wishProgress(wish).pledged;
+    const rest = wish.quote.amount - paidTotal(wish);
     if (rest > 0 && rest <= maxAmountMinor(wish.currency) && !amounts.includes(rest)) {
       const customId = encodeAction({ kind: 'pledge', wishId: wish.id, amount: rest });
       if (customId) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Success, label: `Fund the rest: ${shortMoney(rest, wish.currency)}`, custom_id: customId });
@@ -101,7 +136,7 @@ export function pledgeButtons(wish: Wish): APIActionRowComponent<APIComponentInM
   return buttons.length ? [{ type: ComponentType.ActionRow, components: buttons }] : [];
 }
 
-/** The wish card: state, quote, progress bar, pledgers, deadline. */
+/** The wish card: state, quote, progress bar with the amount to go, the spec (shortened), pledgers, deadline. */
 export function wishEmbed(wish: Wish, { offline }: { offline: boolean }): APIEmbed {
   const p = wishProgress(wish);
   const amount = (n: number) => formatMoney(money(n, wish.currency));
@@ -115,11 +150,15 @@ export function wishEmbed(wish: Wish, { offline }: { offline: boolean }): APIEmb
     const pending = p.pledged - p.paid;
     fields.push({
       name: 'Progress',
-      value: `\`${progressBar(p.percent)}\`\n${amount(p.paid)} paid of ${amount(wish.quote.amount)}${pending > 0 ? ` · ${amount(pending)} more pledged, awaiting payment` : ''}`,
+      value: `\`${progressBar(p.percent)}\`\n${amount(p.paid)} paid of ${amount(wish.quote.amount)}${acceptsPledges(wish) ? ` · **${amount(Math.max(0, wish.quote.amount - p.paid))} to go**` : ''}${pending > 0 ? `\n${amount(pending)} more pledged, awaiting payment` : ''}`,
       inline: false,
     });
   } else if (p.pledged > 0) {
     fields.push({ name: 'Pledged', value: `${amount(p.pledged)} (${amount(p.paid)} paid)`, inline: false });
+  }
+  if (wish.spec) {
+    const spec = cardText(wish.spec.text, 500);
+    if (spec) fields.push({ name: `Spec (by ${clip(wish.spec.author, 60)})`, value: spec, inline: false });
   }
   fields.push({ name: 'Pledgers', value: String(p.pledgers), inline: true });
   fields.push({ name: 'Deadline', value: wish.deadline && acceptsPledges(wish) ? `<t:${unix(wish.deadline)}:D> (<t:${unix(wish.deadline)}:R>)` : '—', inline: true });
@@ -127,21 +166,26 @@ export function wishEmbed(wish: Wish, { offline }: { offline: boolean }): APIEmb
     author: { name: wish.id },
     title: clip(wish.title, 256),
     url: wishUrl(wish),
-    description: wish.description ? clip(wish.description, 300) : undefined,
+    description: cardText(wish.description, 300) || undefined,
     color: STATUS_COLOR[wish.status],
     fields,
     ...(offline && acceptsPledges(wish) ? { footer: { text: OFFLINE_NOTE } } : {}),
   };
 }
 
-/** `/wish`: the card, with pledge buttons while it accepts pledges. */
-export function wishCard(wish: Wish, opts: { offline: boolean }): Reply {
-  const components = pledgeButtons(wish);
-  const noButtons = acceptsPledges(wish) && components.length === 0;
+/** The card's rows: pledge buttons while it accepts pledges, then the links. */
+export function cardComponents(wish: Wish, publicUrl: string | null): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+  return [...pledgeButtons(wish), linkButtons(wish, publicUrl)];
+}
+
+/** `/wish`: the card, with pledge buttons while it accepts pledges, and links to the issue and the share page. */
+export function wishCard(wish: Wish, opts: { offline: boolean; publicUrl?: string | null }): Reply {
+  const pledging = pledgeButtons(wish);
+  const noButtons = acceptsPledges(wish) && pledging.length === 0;
   return {
     content: noButtons ? `Pledge with \`/pledge wish:${wish.id} amount:20\`.` : '',
     embeds: [wishEmbed(wish, opts)],
-    components,
+    components: [...pledging, linkButtons(wish, opts.publicUrl ?? null)],
     ephemeral: false,
   };
 }
@@ -169,7 +213,7 @@ export function wishlistReply(repo: string, wishes: readonly Wish[]): Reply {
         title: `Wishlist of ${repo}`,
         url: `https://github.com/${repo}/issues`,
         description: lines.join('\n') + (more > 0 ? `\n…and ${more} more.` : ''),
-        footer: { text: 'Open one with /wish id:owner/repo#n to see its card and pledge.' },
+        footer: { text: "See a wish's card and pledge with /wish id:owner/repo#n." },
         color: 0x3498db,
       },
     ],
@@ -233,21 +277,24 @@ export const alreadyHandled = (): Reply => note('This interaction was already ha
 
 /** A command this version does not know: the application's registered commands are older or newer than the code. */
 export const unknownCommand = (name: string): Reply =>
-  note(`Unknown command “${name}”: the commands registered for Upkeep on Discord are out of date. Ask the operator of this Upkeep to register them again.`);
+  note(`This version of Upkeep has no command “${name}” (its commands on Discord are being updated). \`/help\` lists the ones it has.`);
 
 /** A button or form whose custom_id is not one Upkeep wrote (forged or altered). */
 export const invalidComponent = (what: 'button' | 'form'): Reply =>
-  note(`⚠️ This ${what} is not valid (it was not made by Upkeep, or was altered). Use \`/wish\` to get a fresh wish card.`);
+  note(`⚠️ This ${what} is not valid (it was not made by Upkeep, or was altered). Use \`/wish id:<owner/repo#n>\` for a fresh wish card, or \`/pledges\` for your pledges.`);
 
 /** "Other amount" on a wish that stopped accepting pledges since its card was posted. */
 export const pledgesClosed = (wish: Pick<Wish, 'id' | 'status'>): Reply => note(`⚠️ ${wish.id} no longer accepts pledges (it is ${wish.status.replace('_', ' ')}).`);
 
-/** `/subscribe` outside a server channel. */
-export const subscribeInAChannel = (): Reply => note('Run `/subscribe` in the server channel that should receive the progress messages.');
+/** A channel command (`/subscribe`, `/unsubscribe`, `/subscriptions`) outside a server channel. */
+export const inAServerChannel = (command = '/subscribe'): Reply => note(`Use \`${command}\` in the server channel it is about.`);
 
-/** `/subscribe` by a member without Manage Channels. */
-export const subscribeNeedsManageChannels = (): Reply =>
-  note('Only members with the **Manage Channels** permission can subscribe a channel. Ask a moderator to run `/subscribe`.');
+/** `/subscribe` outside a server channel. */
+export const subscribeInAChannel = (): Reply => inAServerChannel('/subscribe');
+
+/** `/subscribe` or `/unsubscribe` by a member without Manage Channels. */
+export const subscribeNeedsManageChannels = (command = '/subscribe'): Reply =>
+  note(`Only members with the **Manage Channels** permission can change what a channel follows. Ask a moderator to use \`${command}\`.`);
 
 /** `/subscribe` done: public when the channel starts following, ephemeral when it already did. */
 export function subscribed(repo: string, created: boolean): Reply {

@@ -3,6 +3,7 @@
 import type { ApplicationFunction, Probot } from 'probot';
 import { onComment } from './comments.ts';
 import type { GithubDeps } from './deps.ts';
+import { DISCUSSION_EVENTS, onDiscussionComment } from './discussion.ts';
 import { guarded } from './guard.ts';
 import { onRepositoryEvents } from './installation.ts';
 import { onPullRequestClosed } from './pull-requests.ts';
@@ -11,6 +12,7 @@ import { onPullRequestClosed } from './pull-requests.ts';
 export function upkeepGithubApp(deps: GithubDeps): ApplicationFunction {
   return (app: Probot) => {
     app.on(['issue_comment.created', 'issue_comment.edited'], guarded(async (context) => onComment(deps, context)));
+    app.on([...DISCUSSION_EVENTS], guarded(async (context) => onDiscussionComment(deps, context)));
     app.on('pull_request.closed', guarded(async (context) => onPullRequestClosed(deps, context)));
     onRepositoryEvents(app, deps);
   };

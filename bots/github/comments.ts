@@ -21,7 +21,7 @@ import { hasWriteAccess } from './probot.ts';
 import { commitmentReply, errorReply, pledgeReply } from './render.ts';
 import { isBotAccount, splitRepository } from './repository.ts';
 
-export type CommentDeps = Pick<GithubDeps, 'clock' | 'wishes' | 'outbox' | 'repositories' | 'ledger' | 'gateway' | 'inbound' | 'identityLinks' | 'hashToken' | 'currency'>;
+export type CommentDeps = Pick<GithubDeps, 'clock' | 'wishes' | 'wishMessages' | 'outbox' | 'repositories' | 'ledger' | 'gateway' | 'inbound' | 'identityLinks' | 'hashToken' | 'currency'>;
 
 /** Commands asked before the wish commands, in order. */
 const EXTRA_COMMANDS: readonly CommentHandler[] = [linkCommand];
@@ -33,8 +33,11 @@ interface CommandContext {
   isMaintainer: () => Promise<boolean>;
 }
 
+/** A reply to post; a `/pledge` reply names its pledge, so it can be edited to "paid" later. */
+type Reply = { text: string; pledgeId?: string };
+
 /** Applies one wish command; returns the extra reply it calls for (a payment link...), beyond the reaction. */
-async function runCommand(deps: CommentDeps, cmd: WishCommand, ctx: CommandContext): Promise<string | null> {
+async function runCommand(deps: CommentDeps, cmd: WishCommand, ctx: CommandContext): Promise<Reply | null> {
   const { wishes, outbox, clock, gateway } = deps;
   const base = { wishes, outbox, clock, id: ctx.wishId };
   switch (cmd.type) {
@@ -49,7 +52,7 @@ async function runCommand(deps: CommentDeps, cmd: WishCommand, ctx: CommandConte
         commitment: cmd.amount,
         gateway,
       });
-      return r.commitment ? commitmentReply(ctx.author, { amount: r.commitment.amount, currency: r.wish.currency }, r) : null;
+      return r.commitment ? { text: commitmentReply(ctx.author, { amount: r.commitment.amount, currency: r.wish.currency }, r) } : null;
     }
     case 'spec':
       await writeWishSpec({ ...base, text: cmd.text, author: ctx.author, isMaintainer: await ctx.isMaintainer() });
@@ -59,7 +62,7 @@ async function runCommand(deps: CommentDeps, cmd: WishCommand, ctx: CommandConte
       return null;
     case 'pledge': {
       const r = await placePledge({ ...base, gateway, pledger: { source: 'github', id: ctx.author.toLowerCase(), display: ctx.author }, amount: cmd.amount });
-      return pledgeReply(ctx.author, cmd.amount, r);
+      return { text: pledgeReply(ctx.author, cmd.amount, r), pledgeId: r.pledgeId };
     }
     case 'start':
       await startWish({ ...base, by: ctx.author, isMaintainer: await ctx.isMaintainer() });
@@ -82,9 +85,7 @@ export async function onComment(deps: CommentDeps, context: Context<'issue_comme
   const author = p.comment.user!.login;
   const issueNumber = p.issue.number;
   await deps.repositories.recordActivity(repoId, deps.clock.now());
-  const reply = async (body: string) => {
-    await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
-  };
+  const reply = async (body: string): Promise<number> => (await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })).data.id;
   const comment: IssueComment = {
     repo: repoId,
     issueNumber,
@@ -94,7 +95,7 @@ export async function onComment(deps: CommentDeps, context: Context<'issue_comme
     created: p.action === 'created',
     deliveryId: context.id,
   };
-  for (const handler of EXTRA_COMMANDS) if (await handler(comment, { deps, reply })) return;
+  for (const handler of EXTRA_COMMANDS) if (await handler(comment, { deps, reply: async (body) => void (await reply(body)) })) return;
 
   const commands = parseIssueCommands(comment.body, deps.currency);
   if (commands.length === 0) return;
@@ -108,7 +109,7 @@ export async function onComment(deps: CommentDeps, context: Context<'issue_comme
   };
   const seen = new Map<string, number>();
   let applied = false;
-  const replies: string[] = [];
+  const replies: Reply[] = [];
   for (const r of commands) {
     // One identity per command of this comment: an edit re-sends the whole body, and only
     // commands that were not in it before (or appear more often now) take effect.
@@ -127,11 +128,15 @@ export async function onComment(deps: CommentDeps, context: Context<'issue_comme
       if (received.value) replies.push(received.value);
     } catch (e) {
       if (!isDomainError(e)) throw e;
-      replies.push(errorReply(author, e));
+      replies.push({ text: errorReply(author, e) });
     }
   }
   // Replies go out once every command is applied and recorded: a failed reply never re-runs a command.
-  for (const text of replies) await reply(text);
+  for (const r of replies) {
+    const commentId = await reply(r.text);
+    // Remembered with its pledge: the status sync edits it to "paid" once the pledge is paid.
+    if (r.pledgeId) await deps.wishMessages.remember({ wishId: ctx.wishId, kind: 'github_pledge_reply', channel: ctx.wishId, messageId: String(commentId), pledgeId: r.pledgeId });
+  }
   if (applied) {
     await octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: p.comment.id, content: '+1' }).catch((e: unknown) => {
       context.log.warn({ err: e }, 'could not react to a comment');

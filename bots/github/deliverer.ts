@@ -1,19 +1,40 @@
-// Delivers a wish's status-comment notice (recorded by the wish store on every change, in any
-// process): the worker calls it with the issue (`owner/repo#n`) and it renders the wish as it
-// is now, through the repository's installation of the App.
+// Delivers the notices addressed to a wish's issue (`owner/repo#n`), recorded by the wish store
+// with every change, in any process: the status comment (`wish_status`: rendered from the wish
+// as it is now, with its state label and paid `/pledge` replies) and the announcement comments
+// (`wish_comment`: funded, expired, cancelled, delivered, each a new comment that mentions the
+// people concerned), through the repository's installation of the App.
 import type { Probot } from 'probot';
 import { PermanentDeliveryError, type Deliver } from '../../core/ports/deliverers.ts';
-import { parseWishId, wishIdParts } from '../../core/wishlist.ts';
-import { httpStatus } from './probot.ts';
-import { syncStatusComment, type StatusCommentDeps } from './status-comment.ts';
+import type { Ports } from '../../core/ports/index.ts';
+import type { Notice } from '../../core/ports/notifications.ts';
+import { parseWishId, wishIdParts, type WishId } from '../../core/wishlist.ts';
+import { httpStatus, type Octokit } from './probot.ts';
+import { announcementComment, commentMarker } from './render.ts';
+import { serialised, syncStatusComment, type StatusCommentDeps } from './status-comment.ts';
 
-export type GithubDelivererDeps = StatusCommentDeps & {
-  /** The App (its JWT finds the repository's installation; installation tokens write comments). */
-  probot: Probot;
-};
+export type GithubDelivererDeps = StatusCommentDeps &
+  Pick<Ports, 'repositories'> & {
+    /** The App (its JWT finds the repository's installation; installation tokens write comments). */
+    probot: Probot;
+  };
 
 /** Answers that will not change on retry: the App is not installed there, or may not write. */
 const PERMANENT = new Set([401, 403, 404, 410, 422]);
+
+/**
+ * Posts the announcement comment of `notice` unless the issue already has it (a delivery that
+ * died after posting, before it was recorded as delivered, finds its marker and stops).
+ */
+async function postAnnouncement(deps: GithubDelivererDeps, octokit: Octokit, id: WishId, notice: Notice): Promise<void> {
+  const { owner, repo, repoId, number } = wishIdParts(id);
+  const marker = commentMarker(String(notice.data.event));
+  await serialised(`${id}|comment`, async () => {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
+    if (comments.some((c) => (c.body ?? '').startsWith(marker))) return;
+    const maintainers = notice.data.event === 'funded' ? ((await deps.repositories.find(repoId))?.maintainers ?? []).map((m) => m.login) : [];
+    await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body: announcementComment(notice, { maintainers, publicUrl: deps.publicUrl }) });
+  });
+}
 
 export function githubDeliverer(deps: GithubDelivererDeps): Deliver {
   const installations = new Map<string, number>();
@@ -26,19 +47,19 @@ export function githubDeliverer(deps: GithubDelivererDeps): Deliver {
     return id;
   };
   return async (destination, notice) => {
-    // Only the status comment is addressed to an issue today.
-    if (notice.kind !== 'wish_status') throw new PermanentDeliveryError(`GitHub does not deliver ${notice.kind} notices`);
+    if (notice.kind !== 'wish_status' && notice.kind !== 'wish_comment') throw new PermanentDeliveryError(`GitHub does not deliver ${notice.kind} notices`);
     const parsed = parseWishId(destination);
     if (!parsed.ok) throw new PermanentDeliveryError(`not a GitHub issue: ${destination}`);
     const { owner, repo, repoId } = wishIdParts(parsed.value);
     try {
       const octokit = await deps.probot.auth(await installationOf(owner, repo, repoId));
-      await syncStatusComment(deps, octokit, parsed.value);
+      if (notice.kind === 'wish_status') await syncStatusComment(deps, octokit, parsed.value);
+      else await postAnnouncement(deps, octokit, parsed.value, notice);
     } catch (e) {
       const status = httpStatus(e);
       // A stale installation id (the App was reinstalled) is looked up again on the next attempt.
       installations.delete(repoId);
-      if (status !== null && PERMANENT.has(status)) throw new PermanentDeliveryError(`GitHub refused the status comment of ${destination}: ${status} ${(e as Error).message}`);
+      if (status !== null && PERMANENT.has(status)) throw new PermanentDeliveryError(`GitHub refused the ${notice.kind} of ${destination}: ${status} ${(e as Error).message}`);
       throw e;
     }
   };

@@ -26,4 +26,6 @@ export const githubInbound = {
     externalId: `${repository.toLowerCase()}:${sha(title + body)}${revision ? `:${revision}` : ''}`,
     kind: 'optin',
   }),
+  /** The issue proposing `.github/upkeep.yml` to a repository installed without it: once per repository, ever. */
+  installProposal: (repository: string): InboundDelivery => ({ source: 'github-notice', externalId: `${repository.toLowerCase()}:install-proposal`, kind: 'optin' }),
 } as const;

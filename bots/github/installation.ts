@@ -1,5 +1,6 @@
-// Events that change which repositories are opted in or active: installations, pushes to the
-// default branch (the opt-in file changed), releases and issue activity.
+// Events that change which repositories are opted in or active: installations (a repository
+// added without `.github/upkeep.yml` gets an issue proposing one), pushes to the default branch
+// (the opt-in file changed), releases and issue activity.
 import type { Probot } from 'probot';
 import type { GithubDeps } from './deps.ts';
 import { guarded } from './guard.ts';
@@ -14,7 +15,11 @@ export function onRepositoryEvents(app: Probot, deps: InstallationDeps): void {
   const activity = async (fullName: string) => deps.repositories.recordActivity(splitRepository(fullName).id, deps.clock.now());
   const withdraw = async (fullName: string) => deps.repositories.withdraw(splitRepository(fullName).id);
 
-  app.on(['installation.created', 'installation.new_permissions_accepted', 'installation.unsuspend'], guarded(async (context) => {
+  app.on('installation.created', guarded(async (context) => {
+    const installer = { installer: context.payload.sender?.login ?? null };
+    for (const r of context.payload.repositories ?? []) await syncOptIn(deps, context.octokit, r.full_name, context.payload.installation.id, null, installer);
+  }));
+  app.on(['installation.new_permissions_accepted', 'installation.unsuspend'], guarded(async (context) => {
     for (const r of context.payload.repositories ?? []) await syncOptIn(deps, context.octokit, r.full_name, context.payload.installation.id);
   }));
   app.on(['installation.deleted', 'installation.suspend'], guarded(async (context) => {
@@ -22,7 +27,8 @@ export function onRepositoryEvents(app: Probot, deps: InstallationDeps): void {
   }));
   app.on('installation_repositories', guarded(async (context) => {
     for (const r of context.payload.repositories_removed) if (r.full_name) await withdraw(r.full_name);
-    for (const r of context.payload.repositories_added) await syncOptIn(deps, context.octokit, r.full_name, context.payload.installation.id);
+    const installer = { installer: context.payload.sender?.login ?? null };
+    for (const r of context.payload.repositories_added) await syncOptIn(deps, context.octokit, r.full_name, context.payload.installation.id, null, installer);
   }));
 
   app.on('push', guarded(async (context) => {

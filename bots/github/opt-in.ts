@@ -1,7 +1,8 @@
 // Opt-in sync: reads `.github/upkeep.yml` on the default branch and the licence GitHub detects,
 // asks the core for the decision, records it, and opens an issue for what must be explained or
 // confirmed: an accepted file is confirmed once, and a change of it says what changed (read from
-// the file as it was before the push, so a retried delivery says the same thing again).
+// the file as it was before the push, so a retried delivery says the same thing again). A
+// repository that installs the App without a file gets one issue proposing it (install-issue.ts).
 import { announceOptIn } from '../../core/opt-in/announcement.ts';
 import { decideOptIn, explainOptInOutcome, type OptInExplanation, type OptInSource } from '../../core/opt-in/decision.ts';
 import type { OptInConfig } from '../../core/opt-in/file.ts';
@@ -9,6 +10,7 @@ import { receiveOnce } from '../../core/inbound.ts';
 import type { RepoId } from '../../core/wishlist.ts';
 import type { GithubDeps } from './deps.ts';
 import { githubInbound } from './inbound-keys.ts';
+import { proposeOptInFile } from './install-issue.ts';
 import { httpStatus, type Octokit } from './probot.ts';
 import { explanationIssue, optInIssue, type RepositoryIssue } from './render.ts';
 import { splitRepository } from './repository.ts';
@@ -68,7 +70,15 @@ async function withdrawIfOptedIn(deps: OptInDeps, id: RepoId): Promise<void> {
  * Registers, updates or withdraws a repository's opt-in from its default branch, and tells the repository: a refused file is explained, an accepted one
  * confirmed with its packages, maintainers, shares and where to connect payouts.
  */
-export async function syncOptIn(deps: OptInDeps, octokit: Octokit, fullName: string, installationId: number | null, push: OptInPush | null = null): Promise<OptInResult> {
+export async function syncOptIn(
+  deps: OptInDeps,
+  octokit: Octokit,
+  fullName: string,
+  installationId: number | null,
+  push: OptInPush | null = null,
+  /** Set when the App was just installed on the repository: without a file, an issue proposes one (once per repository). */
+  install: { installer: string | null } | null = null,
+): Promise<OptInResult> {
   const { owner, repo, id } = splitRepository(fullName);
   const { data: info } = await octokit.rest.repos.get({ owner, repo });
   const revision = push?.after && !NO_COMMIT.test(push.after) ? push.after : null;
@@ -76,7 +86,10 @@ export async function syncOptIn(deps: OptInDeps, octokit: Octokit, fullName: str
   const decision = decideOptIn(await readSource(octokit, owner, repo, info.default_branch), info.license?.spdx_id);
   if (decision.action !== 'opt_in') {
     await withdrawIfOptedIn(deps, id);
-    if (decision.action === 'opt_out') return 'no_file';
+    if (decision.action === 'opt_out') {
+      if (install) await proposeOptInFile(deps, octokit, { owner, repo, defaultBranch: info.default_branch, installer: install.installer });
+      return 'no_file';
+    }
     await explainInRepository(deps, octokit, owner, repo, decision.explanation, info.default_branch);
     return decision.explanation.code === 'no_licence' ? 'no_licence' : 'invalid';
   }

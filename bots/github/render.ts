@@ -4,7 +4,8 @@ import type { DomainError, DomainErrorCode, ErrorHint } from '../../core/errors.
 import { formatMoney, money, type Money } from '../../core/money.ts';
 import type { OptInAnnouncement } from '../../core/opt-in/announcement.ts';
 import type { OptInExplanation, OptInExplanationCode } from '../../core/opt-in/decision.ts';
-import { acceptsPledges, wishProgress, type Wish, type WishStatus } from '../../core/wishlist.ts';
+import type { Notice } from '../../core/ports/notifications.ts';
+import { acceptsPledges, activePledgers, fundingGap, wishProgress, type Wish, type WishStatus } from '../../core/wishlist.ts';
 import { CONFIG_PATH, EXAMPLE } from './upkeep-config.ts';
 
 /** Hidden marker that identifies the bot's status comment. */
@@ -29,31 +30,123 @@ export function progressBar(percent: number): string {
 
 const day = (d: Date): string => d.toISOString().slice(0, 10);
 
-/** The status comment: state, quote, progress, pledgers, deadline and how to pledge. */
-export function statusCommentBody(wish: Wish, opts: { publicUrl: string; offline: boolean }): string {
+/** Prefix of the state labels Upkeep manages on a wish's issue (any other label is left alone). */
+export const UPKEEP_LABEL_PREFIX = 'upkeep: ';
+
+/** The issue label of each wish state: exactly one is on the issue at a time. */
+export const STATE_LABELS = {
+  open: { name: 'upkeep: open', color: 'fbca04', description: 'Upkeep wish: waiting for a spec and a quote' },
+  quoted: { name: 'upkeep: quoted', color: '1d76db', description: 'Upkeep wish: quoted, collecting pledges' },
+  funded: { name: 'upkeep: funded', color: '0e8a16', description: 'Upkeep wish: funded, the maintainers can start' },
+  in_progress: { name: 'upkeep: in progress', color: 'c2e0c6', description: 'Upkeep wish: work in progress' },
+  delivered: { name: 'upkeep: delivered', color: '5319e7', description: 'Upkeep wish: delivered' },
+  cancelled: { name: 'upkeep: cancelled', color: 'cfd3d7', description: 'Upkeep wish: cancelled, pledges refunded' },
+  expired: { name: 'upkeep: expired', color: 'cfd3d7', description: 'Upkeep wish: not funded in time, pledges refunded' },
+} as const satisfies Record<WishStatus, { name: string; color: string; description: string }>;
+
+export const stateLabel = (status: WishStatus): (typeof STATE_LABELS)[WishStatus] => STATE_LABELS[status];
+
+/** A person's name as plain text in Markdown: no formatting, no links, no mention that would notify someone. */
+export const plainName = (name: string): string => name.replace(/[\\`*_[\]<>#|~]/g, (c) => `\\${c}`).replace(/@/g, '@\u200b');
+
+/** Path of a wish under PUBLIC_URL (`acme/ui/7`). */
+const wishPath = (id: string): string => id.replace('#', '/');
+
+/** Pledgers as people read them: `alice, bob and 3 more`. */
+function pledgerNames(wish: Wish, max = 20): string {
+  const names = activePledgers(wish).map((p) => plainName(p.display || p.id));
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/** `12 days left`, `1 day left`, `last day`. */
+const daysLeft = (days: number): string => (days <= 0 ? 'last day' : days === 1 ? '1 day left' : `${days} days left`);
+
+/**
+ * The status comment: the banner (linking to the wish page), state, quote, progress, the amount
+ * to go and the days left, the pledgers, the deadline and how to pledge.
+ */
+export function statusCommentBody(wish: Wish, opts: { publicUrl: string; offline: boolean; now?: Date }): string {
   const p = wishProgress(wish);
+  const gap = fundingGap(wish, opts.now ?? new Date());
   const m = (n: number) => formatMoney(money(n, wish.currency));
   const open = acceptsPledges(wish);
-  const lines = [STATUS_MARKER, `### Upkeep wish: ${STATUS_LABEL[wish.status]}`, ''];
+  const page = `${opts.publicUrl}/wishes/${wishPath(wish.id)}`;
+  const banner = `${opts.publicUrl}/widget/wishes/${wishPath(wish.id)}.svg`;
+  const lines = [STATUS_MARKER, `### Upkeep wish: ${STATUS_LABEL[wish.status]}`, '', `[![Funding of ${wish.id}](${banner})](${page})`, ''];
   if (wish.quote) {
     lines.push(`**Quote:** ${m(wish.quote.amount)}, delivered ${wish.quote.delayDays} days after work starts (by @${wish.quote.by})`);
     if (wish.quoteHistory.length > 1) lines.push(`_Re-quoted ${wish.quoteHistory.length - 1} time(s); earlier: ${wish.quoteHistory.slice(0, -1).map((q) => m(q.amount)).join(', ')}_`);
     lines.push(`**Progress:** ${progressBar(p.percent)} — ${m(p.paid)} paid of ${m(wish.quote.amount)}${p.pledged > p.paid ? ` (${m(p.pledged)} pledged)` : ''}`);
+    if (open && gap.toGo !== null) lines.push(`**To go:** ${m(gap.toGo)}${gap.daysLeft !== null ? ` · ${daysLeft(gap.daysLeft)}` : ''}`);
   } else {
     lines.push('**Quote:** none yet — a maintainer writes `/spec <text>` and `/quote <amount> <delay>`.');
     if (p.pledged > 0) lines.push(`**Pledged so far:** ${m(p.pledged)}`);
   }
-  lines.push(`**Pledgers:** ${p.pledgers}`);
+  lines.push(`**Pledgers:** ${p.pledgers}${p.pledgers > 0 ? ` — ${pledgerNames(wish)}` : ''}`);
   if (wish.deadline && open) lines.push(`**Deadline:** ${day(wish.deadline)} (unfunded pledges are refunded after it)`);
   if (wish.spec) lines.push('', `<details><summary>Technical spec (by @${wish.spec.author})</summary>`, '', wish.spec.text, '', '</details>');
   lines.push('');
   if (open) {
-    lines.push(`**How to pledge:** comment \`/pledge <amount>\` here (e.g. \`/pledge 25\`), or from Slack/Discord with \`pledge ${wish.id} <amount>\`.`);
+    lines.push(`**How to pledge:** comment \`/pledge <amount>\` here (e.g. \`/pledge 25\`), or on the [wish page](${page}).`);
     if (opts.offline) lines.push('_Payments run in offline mode: pledges are recorded as commitments and settled by the platform operator._');
   }
   if (wish.status === 'delivered' && wish.deliveredBy) lines.push(`Delivered in #${wish.deliveredBy}.`);
-  lines.push(`<sub>[Share this wish](${opts.publicUrl}/wishes/${wish.id.replace('#', '/')}) · edited in place by Upkeep</sub>`);
+  lines.push(`<sub>[Share this wish](${page}) · edited in place by Upkeep</sub>`);
   return lines.join('\n');
+}
+
+/** Hidden marker of an announcement comment, so a delivery interrupted after posting never posts it twice. */
+export const commentMarker = (event: string): string => `<!-- upkeep:wish-comment:${event} -->`;
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const int = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
+
+/** Where a login is safe to mention: GitHub's login syntax only. */
+const LOGIN = /^[a-z\d](?:[a-z\d-]{0,38})$/i;
+
+/**
+ * The new comment that tells the people an event concerns (a `wish_comment` notice): funded →
+ * the maintainers may start; expired or cancelled → the pledgers, refunded; delivered → the
+ * requester and the pledgers. `maintainers` are the repository's opted-in maintainers, added to
+ * a funded one. Mentions notify; the status comment's edits do not.
+ */
+export function announcementComment(notice: Notice, opts: { maintainers?: readonly string[]; publicUrl: string }): string {
+  const d = notice.data;
+  const event = str(d.event) ?? 'update';
+  const currency = str(d.currency) ?? 'EUR';
+  const m = (n: number | null) => formatMoney(money(n ?? 0, currency));
+  const wishId = str(d.wishId) ?? '';
+  const page = `${opts.publicUrl}/wishes/${wishPath(wishId)}`;
+  const listed = Array.isArray(d.mentions) ? d.mentions.filter((x): x is string => typeof x === 'string') : [];
+  const people = [...listed, ...(event === 'funded' ? (opts.maintainers ?? []) : [])];
+  const seen = new Set<string>();
+  const mentions = people.filter((l) => LOGIN.test(l) && !seen.has(l.toLowerCase()) && seen.add(l.toLowerCase())).map((l) => `@${l}`);
+  const lead = mentions.length ? `${mentions.join(' ')} ` : '';
+  const quote = d.quote && typeof d.quote === 'object' ? (d.quote as Record<string, unknown>) : null;
+  let text: string;
+  switch (event) {
+    case 'funded':
+      text = `🎉 This wish is funded: ${m(int(d.raised) ?? int(d.paid))} raised of the ${m(quote ? int(quote.amount) : null)} quote, nothing left to go. You can start: comment \`/start\` when work begins${quote && int(quote.delayDays) ? `; the quote promises delivery ${int(quote.delayDays)} days later` : ''}, then \`/deliver\` (or merge a pull request that fixes this issue).`;
+      break;
+    case 'expired':
+      text = `⌛ This wish was not funded before its deadline and has expired. Every pledge is refunded${int(d.refunded) ? ` (${m(int(d.refunded))} paid back)` : ''}; commitments not yet paid are released. Thank you for pledging.`;
+      break;
+    case 'cancelled':
+      text = `⚪ This wish was cancelled by its maintainers. Every pledge is refunded${int(d.refunded) ? ` (${m(int(d.refunded))} paid back)` : ''}; commitments not yet paid are released. Thank you for pledging.`;
+      break;
+    case 'delivered':
+      text = `✅ This wish was delivered${int(d.pr) ? ` in #${int(d.pr)}` : ''}. Thank you for funding it! ${m(int(d.released))} goes to the maintainers.`;
+      break;
+    default:
+      text = notice.text;
+  }
+  return [commentMarker(event), `${lead}${text}`, '', `<sub>[The wish page](${page}) · Upkeep</sub>`].join('\n');
+}
+
+/** The `/pledge` reply once that pledge is paid (the reply is edited, so the issue stays tidy). */
+export function paidPledgeReply(author: string, amount: Money): string {
+  return `✅ @${author} your pledge of ${formatMoney(amount)} is paid. Thank you!`;
 }
 
 const NOT_UNDERSTOOD = '⚠️ Could not understand that';

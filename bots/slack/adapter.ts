@@ -12,6 +12,7 @@ import type { SlackDeps } from './deps.ts';
 import { slackDownloadRoute } from './download-route.ts';
 import { registerForms } from './forms.ts';
 import { registerHome } from './home.ts';
+import { registerNoticePledge } from './notice-pledge.ts';
 import { INSTALL_PATH, installOptions, OAUTH_REDIRECT_PATH, singleWorkspaceAuthorize } from './oauth.ts';
 
 export interface SlackAdapterOptions {
@@ -73,6 +74,7 @@ export function createSlackAdapter(deps: SlackDeps, { ackBudgetMs = 2000, retrie
   registerSlashCommand(app, ctx);
   registerForms(app, ctx);
   registerHome(app, ctx);
+  registerNoticePledge(app, ctx);
 
   const listener = receiver.requestListener as (req: IncomingMessage, res: ServerResponse) => void;
   // Bolt's own body limit (4 MB), declared so the server refuses a larger body before Bolt reads it.

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { App } from '@slack/bolt';
 import { parseCompanyCommand, type CompanyCommand } from '../../core/commands.ts';
 import { isDomainError } from '../../core/errors.ts';
+import { parseWishId, type WishId } from '../../core/wishlist.ts';
 import type { Actor } from '../../core/ports/companies.ts';
 import { addDependencies } from '../../core/use-cases/add-dependencies.ts';
 import { declareOwned } from '../../core/use-cases/declare-owned.ts';
@@ -21,7 +22,11 @@ import { setAllocation } from '../../core/use-cases/set-allocation.ts';
 import { setBudget } from '../../core/use-cases/set-budget.ts';
 import { setVisibility } from '../../core/use-cases/set-visibility.ts';
 import { setupCompany } from '../../core/use-cases/setup-company.ts';
+import { listSubscriptions } from '../../core/use-cases/list-subscriptions.ts';
 import { subscribeChannel } from '../../core/use-cases/subscribe-channel.ts';
+import { targetName, unsubscribeChannel } from '../../core/use-cases/unsubscribe-channel.ts';
+import { myPledges } from '../../core/use-cases/wishes/my-pledges.ts';
+import { withdrawPledge } from '../../core/use-cases/wishes/withdraw-pledge.ts';
 import { listWishes } from '../../core/use-cases/wishes/list-wishes.ts';
 import { placePledge } from '../../core/use-cases/wishes/place-pledge.ts';
 import { answer, once, type SlackContext } from './ack.ts';
@@ -36,12 +41,17 @@ import {
   renderDependenciesAdded,
   renderDependenciesRemoved,
   renderExport,
+  renderMyPledges,
   renderNothingToExport,
+  renderPledgeWithdrawn,
   renderOwned,
   renderPledged,
   renderSetupDone,
   renderSubscribed,
+  renderSubscriptions,
   renderToken,
+  renderUnsubscribed,
+  WITHDRAW_PLEDGE_ACTION,
   renderVisibility,
 } from './replies.ts';
 import { actorOf, channelRef } from './workspace.ts';
@@ -140,6 +150,18 @@ export async function runCommand({ deps }: SlackContext, cmd: CompanyCommand, re
       });
       return renderPledged({ wish: r.wish, amount: cmd.amount, checkoutUrl: r.checkoutUrl, offline: r.offline });
     }
+    case 'pledge_withdraw':
+      return withdrawReply(deps, actor, cmd.wish);
+    case 'pledges':
+      return renderMyPledges(await myPledges({ wishes: deps.wishes, person: { source: 'slack', id: actor.userRef }, userRef: actor.userRef }));
+    case 'unsubscribe': {
+      const r = await unsubscribeChannel({ subscriptions: deps.subscriptions, platform: 'slack', channel: channelRef(req.teamId, req.channelId), target: cmd.target, companies, actor });
+      return renderUnsubscribed(targetName(r.target));
+    }
+    case 'subscriptions': {
+      const list = await listSubscriptions({ subscriptions: deps.subscriptions, platform: 'slack', channel: channelRef(req.teamId, req.channelId) });
+      return renderSubscriptions(list.map((s) => ({ what: targetName(s.target), withCompany: s.withCompany })));
+    }
     case 'subscribe': {
       const r = await subscribeChannel({
         subscriptions: deps.subscriptions,
@@ -150,14 +172,40 @@ export async function runCommand({ deps }: SlackContext, cmd: CompanyCommand, re
         companies,
         actor,
       });
-      const what = r.target.kind === 'repo' ? `wishes of ${r.target.repo}` : `${r.target.package}`;
-      return renderSubscribed({ what, created: r.created, withCompany: r.subscription.companyId !== null });
+      return renderSubscribed({ what: targetName(r.target), created: r.created, withCompany: r.subscription.companyId !== null });
     }
     case 'admin_grant': {
       const r = await grantAdmin({ companies, actor, userRef: `slack:${cmd.userId}` });
       return renderAdminGranted(cmd.userId, r.company.name, r.alreadyAdmin);
     }
   }
+}
+
+/** Withdraws the user's unpaid pledges to `wish` (the command and the button on `pledges`). */
+async function withdrawReply(deps: SlackContext['deps'], actor: Actor, wish: WishId): Promise<SlackReply> {
+  const r = await withdrawPledge({ wishes: deps.wishes, clock: deps.clock, id: wish, person: { source: 'slack', id: actor.userRef }, userRef: actor.userRef });
+  return renderPledgeWithdrawn({ wish: r.after.wish, amount: r.amount });
+}
+
+/** The "Withdraw" button of `/upkeep pledges`: its value is a wish id (validated: it comes from the client). */
+export function registerPledgeActions(app: App, ctx: SlackContext): void {
+  app.action({ action_id: WITHDRAW_PLEDGE_ACTION }, async ({ ack, body, respond }) => {
+    await ack();
+    const b = body as { user?: { id: string; team_id?: string }; team?: { id: string } | null; enterprise?: { id: string } | null; actions?: { value?: string; action_ts?: string }[]; trigger_id?: string };
+    const actor = b.user ? actorOf(b.user.id, b.team?.id ?? b.user.team_id, b.enterprise?.id) : null;
+    const parsed = parseWishId(b.actions?.[0]?.value ?? '');
+    if (!actor || !parsed.ok) return void (await respond(reply('This button is not valid; run `/upkeep pledges` for a fresh list.')).catch(() => {}));
+    const key = `withdraw:${b.trigger_id ?? `${actor.userRef}:${parsed.value}:${b.actions?.[0]?.action_ts ?? ''}`}`;
+    const r = await once(ctx.deps, key, 'action', () => withdrawReply(ctx.deps, actor, parsed.value)).then(
+      (x) => x?.value ?? null,
+      (e: unknown) => {
+        if (isDomainError(e)) return renderError(e);
+        ctx.log.error({ err: e }, 'slack withdraw failed');
+        return renderInternalError();
+      },
+    );
+    if (r) await respond({ ...r, replace_original: false }).catch((e: unknown) => ctx.log.warn({ err: e }, 'respond failed'));
+  });
 }
 
 /** Registers `/upkeep`: parse, then run once per trigger id, answered in the ack or through response_url. */
@@ -194,4 +242,5 @@ export function registerSlashCommand(app: App, ctx: SlackContext): void {
     );
     await answer(ctx, work, ack, respond);
   });
+  registerPledgeActions(app, ctx);
 }

@@ -11,7 +11,7 @@ import type { HistoryEntry } from '../../core/use-cases/get-history.ts';
 import type { DependencyView } from '../../core/use-cases/list-dependencies.ts';
 import type { AllocationViolation } from '../../core/use-cases/set-allocation.ts';
 import { billingBlocks } from './billing.ts';
-import { allocationChart, context, divider, esc, header, listBlocks, section, warningNote } from './render.ts';
+import { allocationChart, context, divider, esc, header, listBlocks, plural, section, warningNote } from './render.ts';
 
 export const ALLOCATION_CALLBACK = 'upkeep_allocation';
 export const IMPORT_CALLBACK = 'upkeep_import';
@@ -245,7 +245,7 @@ export function homeView(input: { status: CompanyStatus | null; history: readonl
   else
     blocks.push(
       ...listBlocks(
-        input.history.slice(0, 3).map((h) => `• *${h.period}* — ${formatMoney(money(h.total, s.company.currency))} to ${h.packages.length} packages · \`/upkeep receipt ${h.period}\``),
+        input.history.slice(0, 3).map((h) => `• *${h.period}* — ${formatMoney(money(h.total, s.company.currency))} to ${plural(h.packages.length, 'package')} · \`/upkeep receipt ${h.period}\``),
         3,
       ),
     );

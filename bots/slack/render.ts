@@ -11,7 +11,7 @@ import type { Receipt } from '../../core/use-cases/get-receipt.ts';
 import type { AllocatedLine } from '../../core/use-cases/set-allocation.ts';
 import type { DependencyView } from '../../core/use-cases/list-dependencies.ts';
 import type { PackageView } from '../../core/use-cases/views.ts';
-import { wishProgress, type Wish } from '../../core/wishlist.ts';
+import { STATUS_NAME, wishProgress, type Wish } from '../../core/wishlist.ts';
 
 /** What a handler answers: the ack body of a slash command, or a `respond()` payload. */
 export interface SlackReply {
@@ -85,9 +85,11 @@ export function bar(value: number, max: number, width = 17): string {
 // ---------------------------------------------------------------------------------------
 // Results
 
+/** `help`: the commands grouped by task (short); `help <command>`: one command in detail. */
 export function renderHelp(topic: HelpTopic | null): SlackReply {
-  const text = helpText(topic, { prefix: SLASH_PREFIX });
-  return reply(text, listBlocks(text.split('\n')));
+  const text = helpText(topic, { prefix: SLASH_PREFIX, bold: (t) => `*${t}*` });
+  // Usages hold `<…>` placeholders, which Slack's mrkdwn would read as links: escaped in the blocks.
+  return reply(text.replace(/\*/g, ''), listBlocks(text.split('\n').map(esc)));
 }
 
 export function packageLine(p: PackageView, extra = ''): string {
@@ -104,8 +106,8 @@ export function renderDependencies(deps: readonly DependencyView[], owned: reado
     ]);
   }
   const lines = deps.map((d) => packageLine(d, `${d.points !== null ? ` · ${d.points} pts` : ''}${d.owned ? ' · your own' : ''}`));
-  return reply(`${deps.length} declared dependencies.`, [
-    section(`*${deps.length} declared ${deps.length === 1 ? 'dependency' : 'dependencies'}*`),
+  return reply(`${plural(deps.length, 'declared dependency', 'declared dependencies')}.`, [
+    section(`*${plural(deps.length, 'declared dependency', 'declared dependencies')}*`),
     ...listBlocks(lines),
     ...(owned.length > 0 ? [context(`Your own packages (never funded by you): ${owned.map(esc).join(', ')}`)] : []),
   ]);
@@ -136,32 +138,32 @@ export function renderStatus(s: CompanyStatus, extra: KnownBlock[] = []): SlackR
     section(`*${esc(s.company.name)}* · ${s.role === 'admin' ? 'you are an admin' : 'you are a member'}\n*Budget:* ${s.budget ? `${fmt(s.budget)} a month` : 'not set (`/upkeep budget 2000`)'} · *Visibility:* ${s.company.visibility}`),
   ];
   if (s.allocation) {
-    blocks.push(section(`*Allocation for ${s.period}* (${s.allocation.lines.length} packages)`), ...listBlocks(allocationChart(s.allocation.lines, warnings), 20));
+    blocks.push(section(`*Allocation for ${s.period}* (${plural(s.allocation.lines.length, 'package')})`), ...listBlocks(allocationChart(s.allocation.lines, warnings), 20));
   } else {
     blocks.push(section('*No allocation yet.* Share 100 points with `/upkeep allocate` (a form) or `/upkeep allocate npm:react=34 npm:vite=33 pypi:requests=33`.'));
   }
   blocks.push(
     context(
-      `${s.counts.dependencies} dependencies · ${s.counts.owned} own packages · ${s.counts.inactive} inactive · ${s.counts.noMaintainer} without maintainer · ${s.counts.singleMaintainer} with a single maintainer`,
+      `${plural(s.counts.dependencies, 'dependency', 'dependencies')} · ${plural(s.counts.owned, 'own package')} · ${s.counts.inactive} inactive · ${s.counts.noMaintainer} without maintainer · ${s.counts.singleMaintainer} with a single maintainer`,
     ),
   );
   const flagged = s.packages.filter((p) => p.warnings.length > 0 && (p.points !== null || p.declared));
   if (flagged.length > 0) blocks.push(section('*Warnings*'), ...listBlocks(flagged.map((p) => `• ${esc(p.package)}: ${warningNote(p.warnings)}`), 10));
   blocks.push(...extra);
   const noCard = s.billing?.needsCard ? ' No card saved: run /upkeep billing.' : '';
-  return reply(`${s.company.name}: budget ${fmt(s.budget)}, ${s.counts.allocated} packages allocated.${noCard}`, blocks);
+  return reply(`${s.company.name}: budget ${fmt(s.budget)}, ${plural(s.counts.allocated, 'package')} allocated.${noCard}`, blocks);
 }
 
 export function renderHistory(companyName: string, entries: readonly HistoryEntry[], currency: string): SlackReply {
   if (entries.length === 0) return reply('No closed month yet.', [section(`*${esc(companyName)}* has no closed month yet; the first receipt appears after the month-end close.`)]);
   const lines = entries.map(
     (e) =>
-      `• *${e.period}* — ${formatMoney(money(e.total, currency))} to ${e.packages.length} packages: ${e.packages
+      `• *${e.period}* — ${formatMoney(money(e.total, currency))} to ${plural(e.packages.length, 'package')}: ${e.packages
         .slice(0, 6)
         .map((p) => `${esc(p.package)} ${formatMoney(money(p.amount, currency))}`)
         .join(', ')}${e.packages.length > 6 ? ', …' : ''}`,
   );
-  return reply(`${entries.length} closed months.`, [section(`*What ${esc(companyName)} gave, month by month*`), ...listBlocks(lines), context('`/upkeep receipt YYYY-MM` for one month in detail, `/upkeep export` for a CSV.')]);
+  return reply(`${plural(entries.length, 'closed month')}.`, [section(`*What ${esc(companyName)} gave, month by month*`), ...listBlocks(lines), context('`/upkeep receipt YYYY-MM` for one month in detail, `/upkeep export` for a CSV.')]);
 }
 
 export function renderReceipt(receipt: Receipt, downloadUrl: string | null): SlackReply {
@@ -190,7 +192,7 @@ export function renderWishes(repo: string, wishes: readonly Wish[]): SlackReply 
   const lines = wishes.map((w) => {
     const p = wishProgress(w);
     const quote = w.quote ? `${p.percent}% of ${formatMoney(money(w.quote.amount, w.quote.currency))} (${w.quote.delayDays} days)` : 'not quoted yet';
-    return `• <https://github.com/${esc(w.id.replace('#', '/issues/'))}|${esc(w.id)}> *${esc(w.title)}* — ${w.status.replace('_', ' ')} · ${quote} · ${plural(p.pledgers, 'pledger')}`;
+    return `• <https://github.com/${esc(w.id.replace('#', '/issues/'))}|${esc(w.id)}> *${esc(w.title)}* — ${STATUS_NAME[w.status]} · ${quote} · ${plural(p.pledgers, 'pledger')}`;
   });
-  return reply(`${wishes.length} wishes in ${repo}.`, [section(`*Wishes of ${esc(repo)}*`), ...listBlocks(lines), context('Pledge with `/upkeep pledge owner/repo#n <amount>`.')]);
+  return reply(`${plural(wishes.length, 'wish', 'wishes')} in ${repo}.`, [section(`*Wishes of ${esc(repo)}*`), ...listBlocks(lines), context('Pledge with `/upkeep pledge owner/repo#n <amount>`.')]);
 }

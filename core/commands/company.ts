@@ -7,7 +7,7 @@ import type { PackageId } from '../packages.ts';
 import { parsePeriod, type Period } from '../period.ts';
 import { parseRepo, parseWishId, type RepoId, type WishId } from '../wishlist.ts';
 import { parsePackageList, parseSlackUser, parseSubscriptionTarget, type SubscriptionTarget } from './arguments.ts';
-import { HELP_TOPICS, helpHint, hintFor, SUBCOMMANDS, type HelpTopic, type Subcommand } from './usage.ts';
+import { HELP_TOPICS, helpHint, hintFor, SUBCOMMANDS, withdrawHint, type HelpTopic, type Subcommand } from './usage.ts';
 import { closest, invalidCommand, words } from './words.ts';
 
 export type Visibility = 'identifiable' | 'anonymous';
@@ -32,7 +32,12 @@ export type CompanyCommand =
   | { type: 'billing' }
   | { type: 'wishes'; repo: RepoId }
   | { type: 'pledge'; wish: WishId; amount: Money }
+  /** `pledge withdraw <owner/repo#n>`: take back one's unpaid pledges to that wish. */
+  | { type: 'pledge_withdraw'; wish: WishId }
+  | { type: 'pledges' }
   | { type: 'subscribe'; target: SubscriptionTarget }
+  | { type: 'unsubscribe'; target: SubscriptionTarget }
+  | { type: 'subscriptions' }
   | { type: 'admin_grant'; userId: string }
   | { type: 'help'; topic: HelpTopic | null };
 
@@ -157,6 +162,11 @@ export function parseCompanyCommand(text: string, currency: string): Result<Comp
       return r.ok ? ok({ type: 'wishes', repo: r.value }) : r;
     }
     case 'pledge': {
+      if (args[0]?.toLowerCase() === 'withdraw') {
+        if (args.length !== 2) return invalidCommand(args.length === 1 ? 'Give the wish to withdraw your pledge from.' : 'Give one wish.', { subcommand: 'pledge' }, withdrawHint());
+        const wish = parseWishId(args[1]!);
+        return wish.ok ? ok({ type: 'pledge_withdraw', wish: wish.value }) : wish;
+      }
       if (args.length < 2) return usageError('pledge', args.length === 0 ? 'Give the wish and the amount.' : 'Give the amount.');
       const wish = parseWishId(args[0]!);
       if (!wish.ok) return wish;
@@ -168,6 +178,15 @@ export function parseCompanyCommand(text: string, currency: string): Result<Comp
       const t = parseSubscriptionTarget(args[0]!);
       return t.ok ? ok({ type: 'subscribe', target: t.value }) : t;
     }
+    case 'unsubscribe': {
+      if (args.length !== 1) return usageError('unsubscribe', 'Give one package or repository.');
+      const t = parseSubscriptionTarget(args[0]!);
+      return t.ok ? ok({ type: 'unsubscribe', target: t.value }) : t;
+    }
+    case 'subscriptions':
+      return noArgs('subscriptions', args, { type: 'subscriptions' });
+    case 'pledges':
+      return noArgs('pledges', args, { type: 'pledges' });
     case 'admin': {
       const verb = args[0]?.toLowerCase();
       if (verb === undefined) return usageError('admin', 'Say what to do.');

@@ -1,9 +1,24 @@
 // Help texts, from the usage table. The front-end gives its prefix (Slack `/upkeep `, the CLI
 // `npm run upkeep -- `); issue-comment commands are GitHub's own syntax (`/quote`), whoever asks.
-import { HELP_TOPICS, ISSUE_COMMANDS, ISSUE_USAGE, SUBCOMMANDS, USAGE, type HelpTopic } from './usage.ts';
+import { HELP_GROUPS, HELP_TOPICS, ISSUE_COMMANDS, ISSUE_USAGE, PLEDGE_WITHDRAW_USAGE, USAGE, type HelpGroup, type HelpTopic } from './usage.ts';
 
-/** Help text: the list of commands, or one topic in detail. `prefix` is how users invoke company commands. */
-export function helpText(topic: HelpTopic | null | undefined, opts: { prefix: string }): string {
+/** How a front-end writes the overview: its prefix, and how it marks a group's title (Slack `*x*`, Markdown `**x**`). */
+export interface HelpStyle {
+  readonly prefix: string;
+  readonly bold?: (text: string) => string;
+}
+
+/** The short overview: commands grouped by task, one line per group (well under 1,200 characters). */
+export function helpOverview({ prefix, bold = (t) => t }: HelpStyle, groups: readonly HelpGroup[] = HELP_GROUPS): string {
+  return [
+    `Upkeep commands, by task (\`${prefix}help <command>\` gives details and an example):`,
+    ...groups.map((g) => `${bold(g.title)}: ${g.commands.map((c) => `\`${prefix}${c}\``).join(' · ')}`),
+    `Packages are written ecosystem:name (npm:react, pypi:requests). \`${prefix}help github\` lists the commands of GitHub issues.`,
+  ].join('\n');
+}
+
+/** Help text: the grouped overview, or one topic in detail. `prefix` is how users invoke company commands. */
+export function helpText(topic: HelpTopic | null | undefined, opts: HelpStyle): string {
   const { prefix } = opts;
   if (topic === 'github') {
     return [
@@ -13,13 +28,12 @@ export function helpText(topic: HelpTopic | null | undefined, opts: { prefix: st
   }
   if (topic) {
     const u = USAGE[topic];
-    return `\`${prefix}${u.usage}\` — ${u.what}.\nExample: \`${prefix}${u.example}\``;
+    const detail = `\`${prefix}${u.usage}\` — ${u.what}.\nExample: \`${prefix}${u.example}\``;
+    if (topic !== 'pledge') return detail;
+    const w = PLEDGE_WITHDRAW_USAGE;
+    return `${detail}\n\`${prefix}${w.usage}\` — ${w.what}.\nExample: \`${prefix}${w.example}\``;
   }
-  return [
-    'Upkeep commands:',
-    ...SUBCOMMANDS.map((s) => `• \`${prefix}${USAGE[s].usage}\` — ${USAGE[s].what}. Example: \`${prefix}${USAGE[s].example}\``),
-    `Packages are written ecosystem:name (npm:react, pypi:requests, maven:org.slf4j:slf4j-api). \`${prefix}help github\` lists the commands for GitHub issues.`,
-  ].join('\n');
+  return helpOverview(opts);
 }
 
 /** Every help topic's text with `prefix`, for renderers that want them all. */

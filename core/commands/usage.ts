@@ -19,7 +19,10 @@ export const SUBCOMMANDS = [
   'billing',
   'wishes',
   'pledge',
+  'pledges',
   'subscribe',
+  'unsubscribe',
+  'subscriptions',
   'admin',
   'help',
 ] as const;
@@ -68,12 +71,19 @@ export const USAGE: Readonly<Record<Subcommand, Usage>> = {
   token: { usage: 'token', example: 'token', what: 'a company API token for receipts (shown once)' },
   billing: { usage: 'billing', example: 'billing', what: 'admins: save the card your monthly budget is charged to (a Stripe Checkout link), and see the card on file' },
   wishes: { usage: 'wishes <owner/repo>', example: 'wishes vitejs/vite', what: 'the wishlist of a repository' },
-  pledge: { usage: 'pledge <owner/repo#n> <amount>', example: 'pledge vitejs/vite#42 500', what: 'pledge money to a wish' },
+  pledge: {
+    usage: 'pledge <owner/repo#n> <amount>',
+    example: 'pledge vitejs/vite#42 500',
+    what: 'pledge money to a wish; `pledge withdraw <owner/repo#n>` takes back your unpaid pledge before the wish is funded',
+  },
+  pledges: { usage: 'pledges', example: 'pledges', what: 'your own pledges: wish, amount and status' },
   subscribe: {
     usage: 'subscribe <pkg|owner/repo>',
     example: 'subscribe vitejs/vite',
     what: 'post wish progress and month-end summaries in this channel',
   },
+  unsubscribe: { usage: 'unsubscribe <pkg|owner/repo>', example: 'unsubscribe vitejs/vite', what: 'stop posting a package or repository in this channel' },
+  subscriptions: { usage: 'subscriptions', example: 'subscriptions', what: 'what this channel follows' },
   admin: { usage: 'admin grant <@user>', example: 'admin grant @dana', what: 'make a member a company admin' },
   help: { usage: 'help [topic]', example: 'help allocate', what: 'this help, or details on one command' },
 };
@@ -88,6 +98,30 @@ export const ISSUE_USAGE: Readonly<Record<IssueCommandName, Usage>> = {
   cancel: { usage: 'cancel', example: 'cancel', what: 'cancel a wish that is not funded yet; pledges are refunded' },
 };
 
+/** `pledge withdraw`: the second form of `pledge`, with its own hint. */
+export const PLEDGE_WITHDRAW_USAGE: Usage = {
+  usage: 'pledge withdraw <owner/repo#n>',
+  example: 'pledge withdraw vitejs/vite#42',
+  what: 'take back your unpaid pledge to a wish before it is funded',
+};
+
+/** The overview of `help`: commands grouped by task, each written as its short usage. */
+export interface HelpGroup {
+  readonly title: string;
+  /** Usages without prefix, in the order shown. */
+  readonly commands: readonly string[];
+}
+
+/** Every company command but `help` appears in exactly one group (checked by core/commands.test.ts). */
+export const HELP_GROUPS: readonly HelpGroup[] = [
+  { title: 'Getting started', commands: ['setup <company name>', 'budget <amount>', 'billing', 'status'] },
+  { title: 'Dependencies & allocation', commands: ['deps add|remove|list|import', 'own <pkg>...', 'allocate'] },
+  { title: 'Money & receipts', commands: ['history', 'receipt <YYYY-MM>', 'export [YYYY-MM]', 'token'] },
+  { title: 'Wishes', commands: ['wishes <owner/repo>', 'pledge <owner/repo#n> <amount>', 'pledges', 'pledge withdraw <owner/repo#n>'] },
+  { title: 'Channel notices', commands: ['subscribe <pkg|owner/repo>', 'unsubscribe <pkg|owner/repo>', 'subscriptions'] },
+  { title: 'Admin', commands: ['visibility identifiable|anonymous', 'admin grant <@user>'] },
+];
+
 const hintOf = (surface: ErrorHint['surface'], u: Usage): ErrorHint =>
   u.example === u.usage ? { surface, command: u.usage } : { surface, command: u.usage, example: u.example };
 
@@ -96,6 +130,9 @@ export const hintFor = (sub: Subcommand): ErrorHint => hintOf('company', USAGE[s
 
 /** The hint of a GitHub issue-comment command, from the usage table. */
 export const issueHintFor = (command: IssueCommandName): ErrorHint => hintOf('issue', ISSUE_USAGE[command]);
+
+/** The hint of `pledge withdraw <owner/repo#n>`. */
+export const withdrawHint = (): ErrorHint => hintOf('company', PLEDGE_WITHDRAW_USAGE);
 
 /** The hint to read the help of a topic (all commands when `topic` is null). */
 export const helpHint = (topic: HelpTopic | null): ErrorHint => ({ surface: 'company', command: topic ? `help ${topic}` : 'help' });

@@ -24,4 +24,6 @@ export interface IdentityLinkStore {
    * when two comments race); true when this call confirmed it.
    */
   confirm(input: { userRef: string; codeHash: string; githubLogin: string; at: Date }): Promise<boolean>;
+  /** Forgets the user's link (confirmed login and any pending code); the removed link, or null when there was none. */
+  remove(userRef: string): Promise<IdentityLink | null>;
 }

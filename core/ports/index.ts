@@ -3,6 +3,7 @@
 // signature says what it needs and nothing hands it a database or the configuration.
 import type { Clock } from './clock.ts';
 import type { CompanyStore } from './companies.ts';
+import type { WishDiscussion } from './discussion.ts';
 import type { FundingStats } from './funding-stats.ts';
 import type { IdentityLinkStore } from './identity-links.ts';
 import type { InboundLog } from './inbound.ts';
@@ -15,6 +16,7 @@ import type { SubscriptionStore } from './subscriptions.ts';
 import type { UnfundedMonthStore } from './unfunded-months.ts';
 import type { WishStore } from './wishes.ts';
 import type { WishSearch } from './wish-search.ts';
+import type { WishMessageStore } from './wish-messages.ts';
 
 export interface Ports {
   clock: Clock;
@@ -28,6 +30,10 @@ export interface Ports {
   subscriptions: SubscriptionStore;
   /** Wishes (GitHub issues crowdfunded by pledges). */
   wishes: WishStore;
+  /** Messages posted about wishes and kept up to date (Discord cards, GitHub `/pledge` replies). */
+  wishMessages: WishMessageStore;
+  /** The comments of each wish's GitHub issue, as GitHub delivered them (shown on the wish page). */
+  discussion: WishDiscussion;
   /** Wishes and repositories matching typed text (chat autocomplete). */
   wishSearch: WishSearch;
   /** Repositories' opt-ins, maintainers and activity. */

@@ -15,8 +15,15 @@ export interface Notice {
    */
   readonly target: string;
   /**
-   * What happened. `wish_status` is the wish's GitHub status comment: addressed to the issue,
-   * not to followers, and rendered from the wish as it is when delivered.
+   * More targets whose followers receive the notice too (a funded package's summary also goes
+   * to the channels following its repository). A channel following several gets it once.
+   */
+  readonly also?: readonly string[];
+  /**
+   * What happened. `wish_status` is the wish's GitHub status comment and `wish_cards` its
+   * posted Discord cards: both addressed to the wish, not to followers, and rendered from the
+   * wish as it is when delivered. `wish_comment` is a new issue comment that mentions the
+   * people an event concerns (funded, expired, cancelled, delivered).
    */
   readonly kind:
     | 'wish_progress'
@@ -27,7 +34,10 @@ export interface Notice {
     | 'wish_requoted'
     | 'wish_expired'
     | 'wish_cancelled'
+    | 'wish_reminder'
     | 'wish_status'
+    | 'wish_cards'
+    | 'wish_comment'
     | 'month_end_summary';
   /** Plain-text line every platform can show; adapters may render `data` richer. */
   readonly text: string;

@@ -31,4 +31,6 @@ export interface SubscriptionStore {
   forCompany(companyId: string): Promise<Subscription[]>;
   /** What one channel follows. */
   forChannel(platform: SubscriptionPlatform, channel: string): Promise<Subscription[]>;
+  /** Stops (platform, channel) following `target`; false when it did not follow it. Idempotent. */
+  remove(input: { platform: SubscriptionPlatform; channel: string; target: string }): Promise<boolean>;
 }

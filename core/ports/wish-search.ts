@@ -1,4 +1,4 @@
-import type { RepoId, WishId, WishStatus } from '../wishlist.ts';
+import type { RepoId, Wish, WishId, WishStatus } from '../wishlist.ts';
 
 /** One wish as a suggestion lists it. */
 export interface WishSuggestion {
@@ -16,4 +16,6 @@ export interface WishSearch {
   wishes(text: string, limit: number): Promise<WishSuggestion[]>;
   /** Up to `limit` repositories with wishes whose name contains `text` (lower case), most recently active first, with their number of wishes. */
   repositories(text: string, limit: number): Promise<{ repo: RepoId; wishes: number }[]>;
+  /** Up to `limit` quoted wishes (collecting pledges), across repositories, the least left to pay first (the home page). */
+  closestToFunding(limit: number): Promise<Wish[]>;
 }

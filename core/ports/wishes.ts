@@ -1,5 +1,5 @@
 import type { Result } from '../errors.ts';
-import type { RepoId, Wish, WishChange, WishId } from '../wishlist.ts';
+import type { Pledger, RepoId, Wish, WishChange, WishId } from '../wishlist.ts';
 
 /**
  * Persistence of wishes (the aggregate of core/wishlist.ts) and their event log. Implemented
@@ -18,8 +18,12 @@ export interface WishStore {
   update(id: WishId, transition: (wish: Wish) => Result<WishChange>): Promise<WishChange>;
   /** Every wish of a repository, newest first. */
   listByRepository(repo: RepoId): Promise<Wish[]>;
+  /** Wishes holding a pledge by any of these pledgers (`source` and `id` as recorded), newest first, at most `limit`. */
+  pledgedBy(pledgers: readonly Pick<Pledger, 'source' | 'id'>[], limit?: number): Promise<Wish[]>;
   /** Ids of quoted wishes whose deadline is at or before `now` (candidates to expire). */
   expiring(now: Date): Promise<WishId[]>;
+  /** Ids of quoted wishes whose deadline is after `now` and at or before `until` (candidates for the deadline reminder). */
+  approachingDeadline(now: Date, until: Date): Promise<WishId[]>;
   /** Cancelled or expired wishes that still hold a pledge not refunded (refunds left to make). */
   owingRefunds(): Promise<WishId[]>;
   /** The bot's status comment on the wish's issue, when one was posted. */

@@ -1,11 +1,12 @@
 import { closability, type Closability } from '../closability.ts';
 import { unwrap, type Result } from '../errors.ts';
-import { monthEndNotices } from '../month-end-notices.ts';
+import { fundedPackages, monthEndNotices } from '../month-end-notices.ts';
 import { planPeriodClose, summarisePlan, type PlanSummary } from '../month-end.ts';
 import type { Period } from '../period.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { LedgerStore } from '../ports/ledger.ts';
 import type { NotificationOutbox } from '../ports/notifications.ts';
+import type { PackageDirectory } from '../ports/packages.ts';
 
 /** Transactions handed to the store at a time; also the progress granularity. */
 const CHUNK = 5_000;
@@ -57,8 +58,8 @@ export async function closePeriod({
   onProgress?: (done: number, total: number) => void;
   /** When given, budgets are collected first and companies whose charge failed are skipped. */
   budgets?: BudgetCollector;
-  /** When given, month-end summaries go to the channels following each company and package. */
-  announce?: { outbox: NotificationOutbox; currency: string };
+  /** When given, month-end summaries go to the channels following each company and package (and, with `packages`, the package's repository). */
+  announce?: { outbox: NotificationOutbox; currency: string; packages?: PackageDirectory };
 }): Promise<CloseReport> {
   const now = clock.now();
   if (unwrap(await closabilityOf(ledger, now, period)) === 'closed') {
@@ -84,7 +85,9 @@ export async function closePeriod({
   if (plan.length === 0) onProgress?.(0, 0);
   // Before the period is marked closed, so a close that dies here announces on its next run.
   if (announce) {
-    const notices = monthEndNotices(period, plan, announce.currency);
+    const profiles = announce.packages ? await announce.packages.profiles(fundedPackages(plan)) : new Map();
+    const repositoryOf = new Map([...profiles.values()].flatMap((p) => (p.repository ? [[p.id, p.repository] as const] : [])));
+    const notices = monthEndNotices(period, plan, announce.currency, repositoryOf);
     for (let i = 0; i < notices.length; i += NOTICE_CHUNK) await announce.outbox.enqueue(notices.slice(i, i + NOTICE_CHUNK));
   }
   const state = await ledger.finishClose(period, clock.now());

@@ -16,3 +16,14 @@ export function pledgesToRefund(wish: Wish): Pledge[] {
   if (wish.status !== 'cancelled' && wish.status !== 'expired') return [];
   return wish.pledges.filter((p) => p.status !== 'refunded');
 }
+
+/** A status as every front-end names it in running text ("in progress", not `in_progress`). */
+export const STATUS_NAME: Readonly<Record<Wish['status'], string>> = {
+  open: 'open',
+  quoted: 'quoted',
+  funded: 'funded',
+  in_progress: 'in progress',
+  delivered: 'delivered',
+  cancelled: 'cancelled',
+  expired: 'expired',
+};

@@ -258,6 +258,40 @@ export function markPledgeRefunded(wish: Wish, pledgeId: string, at: Date): Resu
   return ok({ wish: { ...refunded, log: logged(wish, at, 'upkeep', 'refund') }, events: [] });
 }
 
+/**
+ * A pledger takes back their unpaid pledges to a wish before it is funded: each committed
+ * pledge of `pledgers` (one person's identities) is released (status `refunded`, no money moved), so it no longer counts.
+ * A paid pledge stays (its money is refunded only if the wish is cancelled or expires), and
+ * nothing can be withdrawn once the wish is funded. A payment that still arrives for a released
+ * pledge is refunded at once (settle-pledge-payment).
+ */
+export function withdrawPledges(wish: Wish, input: { pledgers: readonly Pick<Pledger, 'source' | 'id'>[]; at: Date }): Result<WishChange & { withdrawn: Pledge[] }> {
+  const keys = new Set(input.pledgers.map((p) => pledgerKey({ ...p, display: '' })));
+  const mine = wish.pledges.filter((p) => keys.has(pledgerKey(p.pledger)) && p.status !== 'refunded');
+  const details = { wishId: wish.id, from: wish.status, action: 'refund' };
+  if (mine.length === 0) return err(new DomainError('not_found', `You have no standing pledge to ${wish.id}.`, { wishId: wish.id }));
+  if (!acceptsPledges(wish)) {
+    const why =
+      wish.status === 'cancelled' || wish.status === 'expired'
+        ? `${wish.id} was ${wish.status === 'cancelled' ? 'cancelled' : 'not funded in time'}, so every pledge to it is refunded already.`
+        : `${wish.id} is already funded, so pledges to it can no longer be withdrawn: the money is committed to the maintainers' work.`;
+    return err(new DomainError('wish_transition', why, details));
+  }
+  const committed = mine.filter((p) => p.status === 'committed');
+  if (committed.length === 0) {
+    return err(
+      new DomainError('wish_transition', `Your pledge to ${wish.id} is paid, so it can no longer be withdrawn; paid pledges are refunded if the wish is cancelled or expires.`, details),
+    );
+  }
+  const ids = new Set(committed.map((p) => p.id));
+  const next: Wish = {
+    ...wish,
+    pledges: wish.pledges.map((p) => (ids.has(p.id) ? { ...p, status: 'refunded' as const } : p)),
+    log: logged(wish, input.at, committed[0]!.pledger.display, 'refund'),
+  };
+  return ok({ wish: next, events: [], withdrawn: committed });
+}
+
 /** The maintainer starts work on a funded wish. */
 export function start(wish: Wish, input: { by: string; at: Date }): Result<WishChange> {
   if (wish.status !== 'funded') return refuse(wish, 'start');

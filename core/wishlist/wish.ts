@@ -19,9 +19,12 @@ export const MILESTONES: readonly Milestone[] = [25, 50, 75, 100];
 
 /** Someone who pledges, from whichever front-end; GitHub pledgers are identified by lower-case login. */
 export interface Pledger {
-  readonly source: 'github' | 'discord' | 'slack';
+  /** `web`: a guest on the wish page (core/use-cases/wishes/place-web-pledge.ts). */
+  readonly source: 'github' | 'discord' | 'slack' | 'web';
   readonly id: string;
   readonly display: string;
+  /** A web guest's e-mail, for the payment receipt and the operator: never shown publicly. */
+  readonly email?: string;
 }
 
 export type PledgeStatus = 'committed' | 'paid' | 'refunded';

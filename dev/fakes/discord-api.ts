@@ -1,7 +1,7 @@
 // A small recording fake of the Discord REST API endpoints Upkeep uses, on 127.0.0.1
 // (ephemeral port): editing and following up interaction replies (webhook routes, no bot
-// token, as on Discord), registering commands and posting channel messages (bot token
-// required). Point `DISCORD_API_URL` (without `/v10`) at `url`. Used by tests and `npm run demo`.
+// token, as on Discord), registering commands, posting and editing channel messages (bot token
+// required; editing an unknown message answers 404 Unknown Message). Point `DISCORD_API_URL` (without `/v10`) at `url`. Used by tests and `npm run demo`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -128,6 +128,14 @@ export class FakeDiscord {
       const list = this.channelMessages.get(m[1]!) ?? [];
       list.push(message);
       this.channelMessages.set(m[1]!, list);
+      return send(res, 200, message);
+    }
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && method === 'PATCH') {
+      if (!botAuthorised) return unauthorised();
+      const message = (this.channelMessages.get(m[1]!) ?? []).find((x) => x.id === m![2]);
+      if (!message) return send(res, 404, { message: 'Unknown Message', code: 10008 });
+      for (const k of ['content', 'embeds', 'components'] as const) if (body && k in body) message[k] = body[k];
+      message.edited_timestamp = new Date().toISOString();
       return send(res, 200, message);
     }
     return send(res, 404, { message: '404: Not Found', code: 0 });

@@ -2,7 +2,8 @@
 // (tests and `npm run demo`):
 // installation tokens, repositories (default branch, licence), file contents (at the head of
 // the default branch, or at a commit made with `commit()`), collaborator
-// permissions, issue comments (create / edit, 404 once deleted), issues and reactions.
+// permissions, issue comments (create / edit / list, 404 once deleted), issues, reactions, and
+// labels (the repository's, created once: 422 when it exists; an issue's, added and removed).
 // Every call is recorded; tests assert on those calls and on the database.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,6 +46,10 @@ export interface FakeGithubApi {
   repos: Map<string, FakeRepo>;
   comments: Map<number, FakeComment>;
   issues: { repo: string; number: number; title: string; body: string }[];
+  /** Labels of each repository (`owner/repo` lower-case) by name. */
+  labels: Map<string, Map<string, { name: string; color: string; description: string }>>;
+  /** Labels on each issue, by `owner/repo#n` (lower-case). */
+  issueLabels: Map<string, string[]>;
   /** Adds (or replaces) a repository, e.g. `addRepo('acme/widgets', { license: 'MIT' })`. */
   addRepo(fullName: string, opts?: Partial<Omit<FakeRepo, 'files' | 'permissions'>> & { files?: Record<string, string>; permissions?: Record<string, string> }): FakeRepo;
   /**
@@ -77,6 +82,8 @@ export async function startFakeGithubApi(): Promise<FakeGithubApi> {
   const repos = new Map<string, FakeRepo>();
   const comments = new Map<number, FakeComment>();
   const issues: FakeGithubApi['issues'] = [];
+  const labels: FakeGithubApi['labels'] = new Map();
+  const issueLabels: FakeGithubApi['issueLabels'] = new Map();
   let nextId = 1000;
   let commitSeq = 0;
   const faults: { method: string; path: RegExp; status: number }[] = [];
@@ -146,10 +153,50 @@ export async function startFakeGithubApi(): Promise<FakeGithubApi> {
         const legacy = perm === 'maintain' ? 'write' : perm === 'triage' ? 'read' : perm;
         return send(200, { permission: legacy, role_name: perm, user: { login: m[3] } });
       }
+      if (req.method === 'GET' && (m = /^\/repos\/([^/]+)\/([^/]+)\/collaborators$/.exec(path))) {
+        const r = repoOf(m[1]!, m[2]!);
+        if (!r) return notFound();
+        return send(200, [...r.permissions].map(([login, perm]) => ({
+          login,
+          type: 'User',
+          permissions: { admin: perm === 'admin', maintain: perm === 'maintain' || perm === 'admin', push: ['admin', 'maintain', 'write'].includes(perm), triage: perm !== 'read', pull: true },
+        })));
+      }
       if (req.method === 'POST' && (m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(path))) {
         const id = nextId++;
         comments.set(id, { id, repo: `${m[1]}/${m[2]}`.toLowerCase(), issue: Number(m[3]), body: String(body?.body ?? '') });
         return send(201, { id, body: body?.body, html_url: `https://github.com/${m[1]}/${m[2]}/issues/${m[3]}#issuecomment-${id}` });
+      }
+      if (req.method === 'GET' && (m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(path))) {
+        const repo = `${m[1]}/${m[2]}`.toLowerCase();
+        return send(200, [...comments.values()].filter((c) => c.repo === repo && c.issue === Number(m![3])).map((c) => ({ id: c.id, body: c.body })));
+      }
+      if (req.method === 'POST' && (m = /^\/repos\/([^/]+)\/([^/]+)\/labels$/.exec(path))) {
+        const repo = `${m[1]}/${m[2]}`.toLowerCase();
+        const known = labels.get(repo) ?? new Map();
+        labels.set(repo, known);
+        const name = String(body?.name ?? '');
+        if ([...known.keys()].some((k) => k.toLowerCase() === name.toLowerCase())) return send(422, { message: 'Validation Failed', errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }] });
+        const label = { name, color: String(body?.color ?? 'ededed'), description: String(body?.description ?? '') };
+        known.set(name, label);
+        return send(201, label);
+      }
+      if (req.method === 'GET' && (m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels$/.exec(path))) {
+        return send(200, (issueLabels.get(`${m[1]}/${m[2]}#${m[3]}`.toLowerCase()) ?? []).map((name) => ({ name })));
+      }
+      if (req.method === 'POST' && (m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels$/.exec(path))) {
+        const key = `${m[1]}/${m[2]}#${m[3]}`.toLowerCase();
+        const on = issueLabels.get(key) ?? [];
+        for (const l of (body?.labels as string[] | undefined) ?? []) if (!on.includes(l)) on.push(l);
+        issueLabels.set(key, on);
+        return send(200, on.map((name) => ({ name })));
+      }
+      if (req.method === 'DELETE' && (m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels\/(.+)$/.exec(path))) {
+        const key = `${m[1]}/${m[2]}#${m[3]}`.toLowerCase();
+        const on = issueLabels.get(key) ?? [];
+        if (!on.includes(m[4]!)) return notFound();
+        issueLabels.set(key, on.filter((l) => l !== m![4]));
+        return send(200, (issueLabels.get(key) ?? []).map((name) => ({ name })));
       }
       if (req.method === 'PATCH' && (m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(path))) {
         const c = comments.get(Number(m[3]));
@@ -180,6 +227,8 @@ export async function startFakeGithubApi(): Promise<FakeGithubApi> {
     repos,
     comments,
     issues,
+    labels,
+    issueLabels,
     addRepo(fullName, opts = {}) {
       const repo: FakeRepo = {
         defaultBranch: opts.defaultBranch ?? 'main',

@@ -59,19 +59,27 @@ export interface LayoutProps {
   signedInAs?: string | null;
   /** The CSRF token for the sign-out form (and the page's forms). */
   csrf?: string | null;
+  /** The page's canonical URL under PUBLIC_URL (public pages). */
+  canonical?: string | null;
+  /** Public pages may be indexed by search engines; the signed-in ones are not. */
+  indexable?: boolean;
+  /** More of the head (description, OpenGraph meta...). */
+  head?: ComponentChildren;
   children: ComponentChildren;
 }
 
 /** The page frame: header with navigation and sign-out, one `main`, a footer. */
-export function Layout({ title, signedInAs = null, csrf = null, children }: LayoutProps) {
+export function Layout({ title, signedInAs = null, csrf = null, canonical = null, indexable = false, head = null, children }: LayoutProps) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
-        <meta name="robots" content="noindex" />
+        {!indexable && <meta name="robots" content="noindex" />}
         <title>{`${title} · Upkeep`}</title>
+        {canonical !== null && <link rel="canonical" href={canonical} />}
+        {head}
         <style dangerouslySetInnerHTML={{ __html: CSS }} />
       </head>
       <body>
