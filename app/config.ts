@@ -42,6 +42,10 @@ const EnvSchema = z.object({
   UPKEEP_WORKER_LOCK_MS: optional
     .refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1_000), { message: 'must be a number of milliseconds, at least 1000' })
     .transform((v) => (v === undefined ? undefined : Number(v))),
+  // The reverse proxies whose X-Forwarded-For names the client (per-address rate limits): their addresses or CIDRs, comma-separated.
+  UPKEEP_TRUSTED_PROXIES: optional
+    .refine((v) => v === undefined || v.split(',').every((p) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(p.trim())), { message: 'must be comma-separated IP addresses or CIDRs, e.g. 10.0.0.1,10.1.0.0/16' })
+    .transform((v) => (v === undefined ? undefined : v.split(',').map((p) => p.trim()))),
   LOG_LEVEL: optional.refine((v) => v === undefined || LOG_LEVELS.includes(v), { message: `must be one of ${LOG_LEVELS.join(', ')}` }),
   SLACK_SIGNING_SECRET: optional,
   SLACK_BOT_TOKEN: optional,
@@ -53,6 +57,7 @@ const EnvSchema = z.object({
   DISCORD_PUBLIC_KEY: optional.refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), { message: 'must be the 64-hex-digit public key from the Discord developer portal' }),
   DISCORD_BOT_TOKEN: optional,
   DISCORD_API_URL: url(['http:', 'https:']),
+  DISCORD_GATEWAY: optional.refine((v) => v === undefined || v === 'on' || v === 'off', { message: 'must be on or off' }),
   GITHUB_APP_ID: optional,
   GITHUB_PRIVATE_KEY: optional,
   GITHUB_WEBHOOK_SECRET: optional,
@@ -87,8 +92,12 @@ export interface Config {
   logLevel: string;
   /** How long a killed worker's job stays locked before another worker resumes it. */
   workerLockMs: number | null;
+  /** UPKEEP_TRUSTED_PROXIES: whose X-Forwarded-For is believed (none: the connection's address is the client's). */
+  trustedProxies: string[] | null;
   slack: SlackSettings | null;
   discord: DiscordSettings | null;
+  /** DISCORD_GATEWAY=on: hold the Gateway connection that relays discussion threads to GitHub (one process at a time). */
+  discordGateway: boolean;
   github: GithubSettings | null;
   /** The GitHub App's slug (GITHUB_APP_SLUG), for the home page's install link; null when unknown. */
   githubAppSlug: string | null;
@@ -137,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!existsSync(privateKey)) pairs.push('GITHUB_PRIVATE_KEY: must be PEM text or the path of a PEM file');
     else privateKey = readFileSync(privateKey, 'utf8');
   }
+  if (e.DISCORD_GATEWAY === 'on' && !(discordOn && e.DISCORD_BOT_TOKEN)) pairs.push('DISCORD_GATEWAY=on needs the Discord bot: set DISCORD_APPLICATION_ID, DISCORD_PUBLIC_KEY and DISCORD_BOT_TOKEN too');
   if (pairs.length > 0) throw new ConfigError(`Invalid configuration:\n  ${pairs.join('\n  ')}`);
   return {
     port,
@@ -147,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: e.UPKEEP_ADMIN_TOKEN ?? null,
     logLevel: e.LOG_LEVEL ?? 'info',
     workerLockMs: e.UPKEEP_WORKER_LOCK_MS ?? null,
+    trustedProxies: e.UPKEEP_TRUSTED_PROXIES ?? null,
     slack: slackOn
       ? {
           signingSecret: e.SLACK_SIGNING_SECRET!,
@@ -158,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     discord: discordOn
       ? { applicationId: e.DISCORD_APPLICATION_ID!, publicKey: e.DISCORD_PUBLIC_KEY!.toLowerCase(), botToken: e.DISCORD_BOT_TOKEN ?? null, apiUrl: e.DISCORD_API_URL ?? 'https://discord.com/api' }
       : null,
+    discordGateway: e.DISCORD_GATEWAY === 'on',
     github: githubOn ? { appId: e.GITHUB_APP_ID!, privateKey, webhookSecret: e.GITHUB_WEBHOOK_SECRET!, apiUrl: e.GITHUB_API_URL ?? 'https://api.github.com' } : null,
     githubAppSlug: e.GITHUB_APP_SLUG ?? null,
     stripe: stripeOn ? { secretKey: e.STRIPE_SECRET_KEY!, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiUrl: e.STRIPE_API_URL ?? null } : null,

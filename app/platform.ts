@@ -8,6 +8,7 @@ import { PrismaSlackInstallationStore } from '../prisma/slack-installation-store
 import { githubContribution } from '../bots/github/index.ts';
 import { githubDeps } from './github.ts';
 import { attachWorker } from '../worker/index.ts';
+import { startThreadGateway } from '../bots/discord/gateway/client.ts';
 import { queueTarget, workerDeps } from './worker.ts';
 import type { HealthProbe, Mount } from '../edge/contribution.ts';
 import type { Services } from './services.ts';
@@ -35,6 +36,8 @@ export async function assemblePlatform(services: Services): Promise<Platform> {
     platform.mounts.push(...(slack.mounts ?? []));
     platform.routes.push(...(slack.routes ?? []));
   }
+  const gw = services.config.discordGateway && services.config.discord?.botToken ? startThreadGateway({ threads: services.threads, identityLinks: services.identityLinks, outbox: services.outbox, inbound: services.inbound, leases: services.leases, log: services.log, settings: { apiUrl: services.config.discord.apiUrl, botToken: services.config.discord.botToken } }) : null; // Discord thread messages → issues (one process holds it)
+  if (gw) platform.stops.push(() => gw.stop());
   const jobs = await attachWorker(platform, workerDeps(services), queueTarget(services)); // queues, jobs and schedules, in-process
   platform.routes.push(...operatorRoutes(services, jobs)); // /admin/* (404 without UPKEEP_ADMIN_TOKEN)
   return platform;
@@ -42,13 +45,13 @@ export async function assemblePlatform(services: Services): Promise<Platform> {
 
 /** The Discord adapter's dependencies: the ports it names, nothing else. */
 export function discordDeps(s: Services, settings: DiscordSettings): DiscordDeps {
-  const { clock, wishes, wishSearch, gateway, outbox, subscriptions, identityLinks, inbound, hashToken, log } = s;
-  return { clock, wishes, wishSearch, gateway, outbox, subscriptions, identityLinks, inbound, hashToken, log, currency: s.config.currency, settings };
+  const { clock, wishes, wishSearch, wishMessages, gateway, outbox, subscriptions, identityLinks, inbound, hashToken, rateLimiter, log } = s;
+  return { clock, wishes, wishSearch, wishMessages, gateway, outbox, subscriptions, identityLinks, inbound, hashToken, rateLimiter, log, currency: s.config.currency, publicUrl: s.config.publicUrl, settings };
 }
 
 /** The Slack adapter's dependencies: the ports it names, its settings and (OAuth) the installation store. */
 export function slackDeps(s: Services, settings: SlackSettings): SlackDeps {
-  const { clock, companies, packages, ledger, wishes, gateway, payments, outbox, subscriptions, inbound, hashToken, log } = s;
+  const { clock, companies, packages, ledger, wishes, gateway, payments, outbox, subscriptions, inbound, hashToken, rateLimiter, log } = s;
   const installations = settings.oauth ? new PrismaSlackInstallationStore(s.db.prisma) : null;
-  return { clock, companies, packages, ledger, wishes, gateway, payments, outbox, subscriptions, inbound, hashToken, log, publicUrl: s.config.publicUrl, currency: s.config.currency, settings, installations };
+  return { clock, companies, packages, ledger, wishes, gateway, payments, outbox, subscriptions, inbound, hashToken, rateLimiter, log, publicUrl: s.config.publicUrl, currency: s.config.currency, settings, installations };
 }

@@ -17,11 +17,14 @@ import { PrismaWishStore } from '../prisma/wish-store.ts';
 import { PrismaWishSearch } from '../prisma/wish-search.ts';
 import { PrismaWishMessageStore } from '../prisma/wish-messages.ts';
 import { PrismaWishDiscussion } from '../prisma/discussion-store.ts';
+import { PrismaWishThreadStore } from '../prisma/thread-store.ts';
+import { PrismaLeaseStore } from '../prisma/lease-store.ts';
 import { PrismaSubscriptionStore } from '../prisma/subscription-store.ts';
 import { PrismaNotificationOutbox } from '../prisma/notification-outbox.ts';
 import type { Logger } from '../edge/logger.ts';
 import type { Ports } from '../core/ports/index.ts';
 import { PrismaInboundLog } from '../prisma/inbound-log.ts';
+import { PrismaRateLimiter } from '../prisma/rate-limiter.ts';
 import type { Config } from './config.ts';
 
 /** The ports, plus what only the composition root may hold (the configuration, the database, the logger). */
@@ -54,6 +57,8 @@ export function createServices({ config, db, clock, log }: { config: Config; db:
     wishMessages: new PrismaWishMessageStore(db.prisma),
     wishSearch: new PrismaWishSearch(db.prisma),
     discussion: new PrismaWishDiscussion(db.prisma),
+    threads: new PrismaWishThreadStore(db.prisma),
+    leases: new PrismaLeaseStore(db.prisma),
     repositories: new PrismaRepositoryStore(db.prisma),
     activity: config.github ? githubActivitySource(config.github, log) : null,
     outbox,
@@ -62,5 +67,6 @@ export function createServices({ config, db, clock, log }: { config: Config; db:
     payments: paymentStore,
     unfundedMonths: new PrismaUnfundedMonthStore(db.prisma),
     inbound: new PrismaInboundLog(db.prisma),
+    rateLimiter: new PrismaRateLimiter(db.prisma),
   };
 }

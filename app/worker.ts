@@ -22,7 +22,7 @@ export function deliverersFor(s: Services, options: WorkerBuildOptions = {}): De
   if (slack) {
     deliverers.slack = slackDeliverer({ settings: slack, installations: slack.oauth ? new PrismaSlackInstallationStore(s.db.prisma) : null });
   }
-  if (discord?.botToken) deliverers.discord = discordDeliverer({ wishes: s.wishes, wishMessages: s.wishMessages, gateway: s.gateway, publicUrl: s.config.publicUrl, settings: { apiUrl: discord.apiUrl, botToken: discord.botToken } });
+  if (discord?.botToken) deliverers.discord = discordDeliverer({ wishes: s.wishes, wishMessages: s.wishMessages, threads: s.threads, gateway: s.gateway, publicUrl: s.config.publicUrl, settings: { apiUrl: discord.apiUrl, botToken: discord.botToken } });
   if (github) {
     const probot = createProbot(github, s.log, options.github);
     deliverers.github = githubDeliverer({ wishes: s.wishes, gateway: s.gateway, clock: s.clock, wishMessages: s.wishMessages, repositories: s.repositories, publicUrl: s.config.publicUrl, probot });

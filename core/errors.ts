@@ -48,6 +48,8 @@ export const DOMAIN_ERROR_CODES = [
   // payments
   'payment_failed',
   'conflict',
+  // abuse (core/rate-limits.ts)
+  'rate_limited',
 ] as const;
 
 /** Stable codes of expected failures; maps over them are `satisfies Record<DomainErrorCode, …>` so a new code fails the typecheck. */

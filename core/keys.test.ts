@@ -32,6 +32,8 @@ describe('idempotency keys are stable', () => {
     [noticeKeys.wish('acme/ui#7', 'funded'), 'wish:acme/ui#7:funded'],
     [noticeKeys.wish('acme/ui#7', 'progress:50'), 'wish:acme/ui#7:progress:50'],
     [noticeKeys.wishReminder('acme/ui#7'), 'wish:acme/ui#7:reminder'],
+    [noticeKeys.threadComment(1234, 'created'), 'thread:github:1234:created'],
+    [noticeKeys.threadMessage('99887766', 'edited:2026-12-01T10:00:00.000Z'), 'thread:discord:99887766:edited:2026-12-01T10:00:00.000Z'],
     [noticeKeys.wishCards('acme/ui#7', 4), 'wish:acme/ui#7:cards:4'],
     [noticeKeys.wishComment('acme/ui#7', 'funded'), 'wish:acme/ui#7:comment:funded'],
     [noticeKeys.wishComment('acme/ui#7', 'expired'), 'wish:acme/ui#7:comment:expired'],
@@ -46,6 +48,6 @@ describe('idempotency keys are stable', () => {
     // A new builder must get a snapshot above.
     expect(Object.keys(paymentKeys).sort()).toEqual(['budgetCharge', 'budgetRetry', 'budgetSetup', 'payout', 'pledge', 'refund']);
     expect(Object.keys(ledgerKeys).sort()).toEqual(['contribution', 'distribution', 'escrowHold', 'escrowRelease', 'escrowReturn', 'late', 'lateContribution', 'lateDistribution', 'lateEscrowHold', 'pledgePaid', 'wishRelease']);
-    expect(Object.keys(noticeKeys).sort()).toEqual(['budgetChargeFailed', 'budgetChargeFailedAdmin', 'companySummary', 'lateContribution', 'lateContributionAdmin', 'packageSummary', 'wish', 'wishCards', 'wishComment', 'wishReminder']);
+    expect(Object.keys(noticeKeys).sort()).toEqual(['budgetChargeFailed', 'budgetChargeFailedAdmin', 'companySummary', 'lateContribution', 'lateContributionAdmin', 'packageSummary', 'threadComment', 'threadMessage', 'wish', 'wishCards', 'wishComment', 'wishReminder']);
   });
 });

@@ -48,6 +48,10 @@ export const noticeKeys = {
   wishCards: (wishId: string, version: number) => `wish:${wishId}:cards:${version}`,
   /** The new issue comment that announces an event (`funded`, `expired`, `cancelled`, `delivered`) to the people concerned. */
   wishComment: (wishId: string, event: 'funded' | 'expired' | 'cancelled' | 'delivered') => `wish:${wishId}:comment:${event}`,
+  /** An issue comment's event (`created`, `edited:<updated_at>`, `deleted`) relayed to the wish's Discord threads. */
+  threadComment: (commentId: number, event: string) => `thread:github:${commentId}:${event}`,
+  /** A Discord thread message's event (`created`, `edited:<edited_timestamp>`, `deleted`) relayed to the wish's issue. */
+  threadMessage: (messageId: string, event: string) => `thread:discord:${messageId}:${event}`,
   /** The company's notice that its budget for a month could not be charged. */
   budgetChargeFailed: (companyId: string, period: Period | string) => `${paymentKeys.budgetCharge(companyId, period)}:charge_failed`,
   /** The direct message to one admin that the budget could not be charged (`attempt`: `charge` or `retry`). */

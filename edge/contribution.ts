@@ -18,6 +18,37 @@ export interface Mount {
 export interface HealthProbe {
   name: string;
   check(): Promise<void>;
+  /** How long the check may take before the component counts as down (default PROBE_TIMEOUT_MS). */
+  timeoutMs?: number;
+}
+
+/** A probe that has not answered by then is down: a client with its commands queued offline never answers. */
+export const PROBE_TIMEOUT_MS = 2_000;
+
+/** `work`, or `onTimeout()` thrown once `ms` have passed without an answer (the work itself is left to finish or fail). */
+export async function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What a probe found: 'ok', 'unavailable' (it failed) or 'timeout' (no answer within its timeout). */
+export async function runProbe(probe: HealthProbe, defaultMs = PROBE_TIMEOUT_MS): Promise<{ state: 'ok' | 'unavailable' | 'timeout'; error?: unknown }> {
+  const ms = probe.timeoutMs ?? defaultMs;
+  const timedOut = new Error(`${probe.name} did not answer within ${ms} ms`);
+  try {
+    // A check that throws synchronously is a failed check too.
+    await withDeadline(Promise.resolve().then(() => probe.check()), ms, () => timedOut);
+    return { state: 'ok' };
+  } catch (e) {
+    return { state: e === timedOut ? 'timeout' : 'unavailable', error: e };
+  }
 }
 
 /** One adapter's share of the platform; an adapter that is not configured contributes nothing. */

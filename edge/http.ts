@@ -66,7 +66,8 @@ export const DOMAIN_ERROR_STATUS = {
   identity_mismatch: 400,
   payment_failed: 400,
   conflict: 409,
-} as const satisfies Record<DomainErrorCode, 400 | 401 | 403 | 404 | 409>;
+  rate_limited: 429,
+} as const satisfies Record<DomainErrorCode, 400 | 401 | 403 | 404 | 409 | 429>;
 
 /** HTTP status for a domain error. */
 export const statusOf = (code: DomainErrorCode): number => DOMAIN_ERROR_STATUS[code];

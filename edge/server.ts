@@ -18,7 +18,8 @@ import {
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { $ZodType } from 'zod/v4/core';
 import { isDomainError, type ErrorHint } from '../core/errors.ts';
-import type { HealthProbe, Mount } from './contribution.ts';
+import { PROBE_TIMEOUT_MS, runProbe, type HealthProbe, type Mount } from './contribution.ts';
+import { jsonBoundsProblem } from './json-guard.ts';
 import { DOMAIN_ERROR_STATUS, fieldRefusals, HttpError, sendError, type RoutePlugin, type ZodFastify } from './http.ts';
 import type { Logger } from './logger.ts';
 
@@ -26,6 +27,24 @@ export type { HealthProbe, Mount } from './contribution.ts';
 
 /** A body no route says otherwise about (Fastify's default). */
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Against slow clients, in ms. Headers must arrive within `headers` and the whole request
+ * within `request` (a GitHub delivery is up to 25 MB); an idle keep-alive connection is kept
+ * `keepAlive`, longer than a load balancer's idle timeout (60 s on AWS ALB, GCP's 600 s is
+ * configurable) so the balancer, not us, closes it and never reuses a socket we just closed;
+ * a socket silent for `idle` is closed (above `keepAlive`). Node checks the first two every
+ * `checkEvery`.
+ */
+export interface ServerTimeouts {
+  headers: number;
+  request: number;
+  keepAlive: number;
+  idle: number;
+  checkEvery: number;
+}
+
+export const SERVER_TIMEOUTS: ServerTimeouts = { headers: 20_000, request: 60_000, keepAlive: 72_000, idle: 120_000, checkEvery: 1_000 };
 
 const INTERNAL = 'Something went wrong on our side; it has been logged.';
 
@@ -38,6 +57,12 @@ export interface HttpAppOptions {
   health?: Record<string, unknown>;
   /** What the OpenAPI document says beyond the routes (title, servers, security schemes). */
   openapi?: Partial<OpenAPIV3_1.Document>;
+  /** How long a health probe without its own timeout may take (ms, default PROBE_TIMEOUT_MS). */
+  probeTimeoutMs?: number;
+  /** Server timeouts against slow clients (default SERVER_TIMEOUTS; tests shorten them). */
+  timeouts?: Partial<ServerTimeouts>;
+  /** Proxies (addresses or CIDRs) whose X-Forwarded-For gives `request.ip`; none: the socket's address. */
+  trustedProxies?: readonly string[] | null;
 }
 
 /** A route the app serves, with the largest body it accepts. */
@@ -65,12 +90,19 @@ interface Answer {
   headers?: Record<string, string>;
 }
 
-export function createHttpApp({ log, routes = [], mounts = [], probes = [], health = {}, openapi }: HttpAppOptions): HttpApp {
+export function createHttpApp({ log, routes = [], mounts = [], probes = [], health = {}, openapi, probeTimeoutMs = PROBE_TIMEOUT_MS, timeouts = {}, trustedProxies = null }: HttpAppOptions): HttpApp {
+  const limits = { ...SERVER_TIMEOUTS, ...timeouts };
   const app = Fastify({
+    ...(trustedProxies?.length ? { trustProxy: [...trustedProxies] } : {}),
     loggerInstance: log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: DEFAULT_BODY_LIMIT,
     forceCloseConnections: true,
+    // A client that dribbles its headers or body is answered 408 and cut off (Node's checks).
+    http: { headersTimeout: limits.headers, requestTimeout: limits.request, connectionsCheckingInterval: limits.checkEvery },
+    requestTimeout: limits.request,
+    keepAliveTimeout: limits.keepAlive,
+    connectionTimeout: limits.idle,
     // Errors Fastify meets before any route (a path that cannot be decoded) are the client's.
     frameworkErrors: (error, _request, reply) => {
       const answer: Answer =
@@ -80,6 +112,14 @@ export function createHttpApp({ log, routes = [], mounts = [], probes = [], heal
       void (reply as FastifyReply).code(answer.status).send({ error: { code: answer.code, message: answer.message } });
     },
   }).withTypeProvider<ZodTypeProvider>();
+  // Every route's JSON is bounded (nesting depth) before it is parsed, then parsed by Fastify's own parser (prototype poisoning refused).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const problem = jsonBoundsProblem(body as Buffer);
+    if (problem) return done(new HttpError(400, problem.code, problem.message), undefined);
+    parseJson(request, (body as Buffer).toString('utf8'), done);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => {
@@ -109,23 +149,19 @@ export function createHttpApp({ log, routes = [], mounts = [], probes = [], heal
     transformObject: (input) => withoutUnusedInputs(jsonSchemaTransformObject(input)),
   });
 
+  // Probes run together, each within its timeout: one component down answers 503 naming it, fast.
   app.get('/healthz', async (_request, reply) => {
+    const results = await Promise.all(probes.map(async (probe) => ({ probe, ...(await runProbe(probe, probeTimeoutMs)) })));
     const checks: Record<string, string> = {};
-    let ok = true;
-    for (const probe of probes) {
-      try {
-        await probe.check();
-        checks[probe.name] = 'ok';
-      } catch (e) {
-        ok = false;
-        checks[probe.name] = 'unavailable';
-        log.warn({ err: e, probe: probe.name }, 'health probe failed');
-      }
+    for (const { probe, state, error } of results) {
+      checks[probe.name] = state;
+      if (state !== 'ok') log.warn({ err: error, probe: probe.name, state }, 'health probe failed');
     }
+    const down = results.filter((r) => r.state !== 'ok').map((r) => r.probe.name);
     return reply
-      .code(ok ? 200 : 503)
+      .code(down.length === 0 ? 200 : 503)
       .header('cache-control', 'no-store')
-      .send({ ok, checks, ...health });
+      .send({ ok: down.length === 0, checks, ...(down.length > 0 ? { down } : {}), ...health });
   });
 
   void app.register(async (scope) => {
@@ -201,7 +237,7 @@ function answerFor(error: unknown, request: FastifyRequest): Answer {
   if (hasZodFastifySchemaValidationErrors(error)) return invalidInput(error, request);
   if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, headers: error.headers };
   if (isDomainError(error)) {
-    const headers: Record<string, string> = error.code === 'unauthorized' ? { 'www-authenticate': 'Bearer' } : {};
+    const headers: Record<string, string> = error.code === 'unauthorized' ? { 'www-authenticate': 'Bearer' } : error.code === 'rate_limited' ? { 'retry-after': String(error.details.retryAfterSeconds) } : {};
     return { status: DOMAIN_ERROR_STATUS[error.code], code: error.code, message: error.userMessage, ...(error.hint ? { hint: error.hint } : {}), headers };
   }
   const fastify = error as Partial<FastifyError>;

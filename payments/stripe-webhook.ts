@@ -13,8 +13,11 @@ import { unfundedReason } from '../core/billing.ts';
 import { completeBudgetSetup } from '../core/use-cases/payments/budget-setup-link.ts';
 import { retryUnfundedBudgets } from '../core/use-cases/payments/retry-unfunded-budgets.ts';
 import { updatePayoutAccount } from '../core/use-cases/payments/maintainer-onboarding-link.ts';
-import { markRefunded, refundTransaction, settlePledgePayment } from '../core/use-cases/payments/settle-pledge-payment.ts';
+import { recordProviderRefund } from '../core/use-cases/payments/record-provider-refund.ts';
+import { settlePledgePayment } from '../core/use-cases/payments/settle-pledge-payment.ts';
+import { cleanJson } from '../core/text.ts';
 import { HttpError, type RoutePlugin } from '../edge/http.ts';
+import { jsonBoundsProblem } from '../edge/json-guard.ts';
 import type { Logger } from '../edge/logger.ts';
 import { createStripeClient } from './stripe-gateway.ts';
 
@@ -54,6 +57,9 @@ export function stripeWebhookRoutes(deps: StripeWebhookDeps): RoutePlugin | null
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const signature = request.headers['stripe-signature'];
       if (typeof signature !== 'string' || signature === '') throw new HttpError(400, 'missing_signature', 'The Stripe-Signature header is missing.');
+      // Bounded before the SDK parses it: a document thousands of levels deep is refused, never parsed or stored.
+      const tooDeep = jsonBoundsProblem(raw);
+      if (tooDeep) throw new HttpError(400, tooDeep.code, tooDeep.message);
       let event: Stripe.Event;
       try {
         // Verifies the HMAC of the raw body and refuses timestamps older than 5 minutes (replays).
@@ -65,7 +71,8 @@ export function stripeWebhookRoutes(deps: StripeWebhookDeps): RoutePlugin | null
       if (typeof event?.id !== 'string' || typeof event.type !== 'string' || typeof event.data?.object !== 'object' || event.data.object === null) {
         throw new HttpError(400, 'invalid_event', 'The event has no id, type or object.');
       }
-      const object = event.data.object as Obj;
+      // Provider text is cleaned once, before anything of it is handled or stored (core/text.ts).
+      const object = cleanJson(event.data.object as Obj);
       const received = await receiveOnce(deps.inbound, { source: 'stripe', externalId: event.id, kind: event.type, payload: object }, 'record-after', async () => {
         try {
           return await handleStripeEvent(deps, event.type, object);
@@ -153,20 +160,28 @@ export async function handleStripeEvent(deps: StripeEventDeps, type: string, obj
     case 'charge.refunded': {
       const pledgeId = str(metadata.pledgeId);
       const wishId = str(metadata.wishId) as WishId | null;
-      if (!pledgeId || !wishId) return { handled: false, result: 'not an Upkeep pledge' };
-      const row = await store.byKey(paymentKeys.refund(pledgeId));
-      if (!row) {
-        // Refunded outside Upkeep (dashboard): reported by reconciliation (`upkeep check`).
-        deps.log.warn({ charge: object.id, pledgeId }, 'a pledge was refunded outside Upkeep');
-        return { handled: false, result: 'refund not started by Upkeep; see upkeep check' };
+      // A company's budget given back in the dashboard: the close counted it; the operator settles it.
+      if (metadata.kind === 'budget_charge') {
+        deps.log.warn({ charge: object.id, companyId: metadata.companyId, period: metadata.period }, 'a budget charge was refunded outside Upkeep; see upkeep check');
+        return { handled: false, result: 'budget charge refunded outside Upkeep; see upkeep check' };
       }
-      if (row.status !== 'succeeded') {
-        // Our refund call lost its answer, but Stripe did refund: complete the bookkeeping.
-        await store.update(row.id, { status: 'succeeded', error: null });
-        await deps.ledger.append([refundTransaction(wishId, pledgeId, row.amount, 'stripe')]);
-        await markRefunded(deps.wishes, wishId, pledgeId, deps.clock);
-      }
-      return { handled: true, result: 'refund confirmed' };
+      // Someone else's charge on a shared account: stored, and listed as "not ours" by `upkeep check`.
+      if (metadata.kind !== 'pledge' || !pledgeId || !wishId) return { handled: false, result: 'not an Upkeep pledge' };
+      // Booked whether Upkeep or the dashboard refunded it, before or after the completion arrived.
+      const r = await recordProviderRefund({
+        wishes: deps.wishes,
+        ledger: deps.ledger,
+        payments: store,
+        clock: deps.clock,
+        wishId,
+        pledgeId,
+        provider: 'stripe',
+        // A charge that does not say how much was refunded books nothing (listed by `upkeep check`).
+        refunded: object.refunded === true ? null : typeof object.amount_refunded === 'number' ? object.amount_refunded : 0,
+      });
+      if (r.outcome === 'refunded') return { handled: true, result: r.escrowReturned ? 'refund confirmed' : 'refund recorded; the pledge is released' };
+      deps.log.warn({ charge: object.id, pledgeId, ...r }, 'a pledge refund Upkeep cannot book; see upkeep check');
+      return { handled: false, result: r.outcome === 'partial' ? `partial refund of ${r.refunded} of ${r.pledged}; see upkeep check` : `the wish is ${r.status}; see upkeep check` };
     }
     case 'account.updated': {
       const accountId = str(object.id);

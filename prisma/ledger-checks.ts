@@ -116,8 +116,9 @@ export const LEDGER_CHECKS: readonly Check[] = [
 export async function checkLedgerInvariants(prisma: PrismaClient, checks: readonly Check[] = LEDGER_CHECKS): Promise<InvariantViolation[]> {
   const out: InvariantViolation[] = [];
   for (const check of checks) {
-    const rows = await prisma.$queryRawUnsafe<{ detail: string }[]>(check.sql);
-    for (const r of rows) out.push({ check: check.name, detail: r.detail });
+    const rows = await prisma.$queryRawUnsafe<{ detail: string | null }[]>(check.sql);
+    // A NULL in the SQL's concatenation would print `null`: say so instead of hiding the row.
+    for (const r of rows) out.push({ check: check.name, detail: r.detail ?? 'a row of this check could not be described' });
   }
   return out;
 }

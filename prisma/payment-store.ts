@@ -224,70 +224,124 @@ export class PrismaPaymentStore implements PaymentStore {
   }
 }
 
-/** A difference between what Stripe reported (stored events) and the ledger. */
+/** A difference between what Stripe reported (stored events, payment rows) and the ledger. */
 export interface ReconciliationDifference {
   check: string;
+  /** Which event, payment, pledge, wish or transaction, and what differs; never empty. */
   detail: string;
 }
+
+// Upkeep's own pledge charges: Upkeep metadata naming a pledge that has a payment row here.
+// Anything else on a shared Stripe account is someone else's money (listed, never a failure).
+const OURS_PLEDGE = `i.payload->'metadata'->>'kind' = 'pledge'
+  AND EXISTS (SELECT 1 FROM payment op WHERE op.kind = 'pledge' AND op.pledge_id = i.payload->'metadata'->>'pledgeId')`;
+const OURS_BUDGET = `i.payload->'metadata'->>'kind' = 'budget_charge'
+  AND EXISTS (SELECT 1 FROM payment op WHERE op.kind = 'budget_charge'
+              AND op.idempotency_key = 'budget:' || (i.payload->'metadata'->>'companyId') || ':' || (i.payload->'metadata'->>'period'))`;
+// A text field of the stored object, or a dash: a detail never turns into NULL.
+const field = (path: string) => `COALESCE(${path}, '-')`;
+
+const RECONCILIATION_CHECKS: readonly { name: string; sql: string }[] = [
+  {
+    name: 'Stripe reported a paid pledge the ledger does not show',
+    sql: `SELECT 'event ' || i.external_id || ': Stripe collected ' || ${field("i.payload->>'amount_total'")} || ' for pledge '
+                 || ${field("i.payload->'metadata'->>'pledgeId'")} || ' of wish ' || ${field("i.payload->'metadata'->>'wishId'")}
+                 || ', the ledger credits ' || COALESCE(le.amount::text, 'nothing') || ' under pledge:'
+                 || ${field("i.payload->'metadata'->>'pledgeId'")} || ':paid' AS detail
+          FROM inbound_event i
+          LEFT JOIN ledger_transaction t ON t.key = 'pledge:' || (i.payload->'metadata'->>'pledgeId') || ':paid'
+          LEFT JOIN ledger_entry le ON le.transaction_id = t.id AND le.account_key LIKE 'wish:%'
+          WHERE i.source = 'stripe' AND i.kind IN ('checkout.session.completed', 'checkout.session.async_payment_succeeded')
+            AND ${OURS_PLEDGE} AND i.payload->>'payment_status' = 'paid'
+            AND (le.amount IS NULL OR le.amount::text <> COALESCE(i.payload->>'amount_total', ''))`,
+  },
+  {
+    name: 'ledger credits a Stripe pledge payment without a Stripe event',
+    sql: `SELECT t.key || ' credits ' || le.amount::text || ' from Stripe, but no checkout.session.completed event names that pledge' AS detail
+          FROM ledger_transaction t
+          JOIN ledger_entry le ON le.transaction_id = t.id AND le.account_key = 'external:stripe'
+          WHERE t.kind = 'pledge_paid'
+            AND NOT EXISTS (
+              SELECT 1 FROM inbound_event i
+              WHERE i.source = 'stripe' AND i.kind IN ('checkout.session.completed', 'checkout.session.async_payment_succeeded')
+                AND t.key = 'pledge:' || (i.payload->'metadata'->>'pledgeId') || ':paid')`,
+  },
+  {
+    // A refund of a pledge whose money was never credited (refunded before its completion
+    // arrived) moves nothing: only a credited pledge's refund must be in the ledger.
+    name: 'succeeded payment missing from the ledger',
+    sql: `SELECT p.kind || ' ' || p.idempotency_key || ' (' || p.provider || ', ' || p.amount::text || ' ' || p.currency
+                 || COALESCE(', pledge ' || p.pledge_id || ' of wish ' || p.wish_id, '') || COALESCE(', maintainer ' || p.login, '')
+                 || ') succeeded, but the ledger has no transaction ' || p.idempotency_key
+                 || CASE WHEN p.kind = 'refund' THEN ': the money is still counted in wish:' || COALESCE(p.wish_id, '-') ELSE '' END AS detail
+          FROM payment p
+          WHERE p.status = 'succeeded' AND p.kind IN ('refund', 'payout')
+            AND NOT EXISTS (SELECT 1 FROM ledger_transaction t WHERE t.key = p.idempotency_key)
+            AND (p.kind <> 'refund' OR EXISTS (SELECT 1 FROM ledger_transaction t WHERE t.key = 'pledge:' || p.pledge_id || ':paid'))`,
+  },
+  {
+    name: 'ledger refund or payout without a succeeded payment',
+    sql: `SELECT t.key || ' (' || t.kind || ') is in the ledger, but payment ' || t.key || ' '
+                 || COALESCE((SELECT 'is ' || p.status FROM payment p WHERE p.idempotency_key = t.key), 'does not exist') AS detail
+          FROM ledger_transaction t
+          WHERE t.kind IN ('pledge_refund', 'payout')
+            AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.idempotency_key = t.key AND p.status = 'succeeded')`,
+  },
+  {
+    name: 'Stripe refunded a charge Upkeep did not refund',
+    sql: `SELECT 'event ' || i.external_id || ': charge ' || ${field("i.payload->>'id'")} || ' refunded ' || ${field("i.payload->>'amount_refunded'")}
+                 || ' of ' || ${field("i.payload->>'amount'")} || ' for pledge ' || (i.payload->'metadata'->>'pledgeId')
+                 || ' of wish ' || ${field("i.payload->'metadata'->>'wishId'")} || ', but no refund of that pledge is recorded' AS detail
+          FROM inbound_event i
+          WHERE i.source = 'stripe' AND i.kind = 'charge.refunded' AND ${OURS_PLEDGE}
+            AND NOT EXISTS (
+              SELECT 1 FROM payment p
+              WHERE p.kind = 'refund' AND p.status = 'succeeded' AND p.pledge_id = i.payload->'metadata'->>'pledgeId')`,
+  },
+  {
+    name: 'Stripe refunded a budget charge the ledger still counts',
+    sql: `SELECT 'event ' || i.external_id || ': charge ' || ${field("i.payload->>'id'")} || ' refunded ' || ${field("i.payload->>'amount_refunded'")}
+                 || ' of the budget of company ' || (i.payload->'metadata'->>'companyId') || ' for ' || (i.payload->'metadata'->>'period')
+                 || ', which the ledger counts as contributed' AS detail
+          FROM inbound_event i
+          WHERE i.source = 'stripe' AND i.kind = 'charge.refunded' AND ${OURS_BUDGET}`,
+  },
+];
 
 /**
  * Compares stored Stripe events and payment rows with the ledger: every paid pledge Stripe
  * reported has its `pledge_paid` transaction with the same amount, every pledge credited as
- * paid by Stripe has its event, every succeeded refund/payout is in the ledger and vice versa.
+ * paid by Stripe has its event, every succeeded refund/payout is in the ledger and vice versa,
+ * and every refund Stripe made of Upkeep's charges is booked. Others' charges on a shared
+ * account are not differences (see `foreignPayments`).
  */
 export async function reconcilePayments(prisma: PrismaClient): Promise<ReconciliationDifference[]> {
-  const checks: { name: string; sql: string }[] = [
-    {
-      name: 'Stripe reported a paid pledge the ledger does not show',
-      sql: `SELECT 'event ' || i.external_id || ': pledge ' || (i.payload->'metadata'->>'pledgeId') || ' paid '
-                   || (i.payload->>'amount_total') || ', ledger ' || COALESCE(le.amount::text, 'nothing') AS detail
-            FROM inbound_event i
-            LEFT JOIN ledger_transaction t ON t.key = 'pledge:' || (i.payload->'metadata'->>'pledgeId') || ':paid'
-            LEFT JOIN ledger_entry le ON le.transaction_id = t.id AND le.account_key LIKE 'wish:%'
-            WHERE i.source = 'stripe' AND i.kind = 'checkout.session.completed'
-              AND i.payload->'metadata'->>'kind' = 'pledge' AND i.payload->>'payment_status' = 'paid'
-              AND (le.amount IS NULL OR le.amount <> (i.payload->>'amount_total')::bigint)`,
-    },
-    {
-      name: 'ledger credits a Stripe pledge payment without a Stripe event',
-      sql: `SELECT t.key || ' credits ' || le.amount::text || ' with no checkout.session.completed event' AS detail
-            FROM ledger_transaction t
-            JOIN ledger_entry le ON le.transaction_id = t.id AND le.account_key = 'external:stripe'
-            WHERE t.kind = 'pledge_paid'
-              AND NOT EXISTS (
-                SELECT 1 FROM inbound_event i
-                WHERE i.source = 'stripe' AND i.kind = 'checkout.session.completed'
-                  AND t.key = 'pledge:' || (i.payload->'metadata'->>'pledgeId') || ':paid')`,
-    },
-    {
-      name: 'succeeded payment missing from the ledger',
-      sql: `SELECT p.kind || ' ' || p.idempotency_key || ' (' || p.provider || ', ' || p.amount::text || ') has no ledger transaction' AS detail
-            FROM payment p
-            WHERE p.status = 'succeeded' AND p.kind IN ('refund', 'payout')
-              AND NOT EXISTS (SELECT 1 FROM ledger_transaction t WHERE t.key = p.idempotency_key)`,
-    },
-    {
-      name: 'ledger refund or payout without a succeeded payment',
-      sql: `SELECT t.key || ' (' || t.kind || ') has no succeeded payment' AS detail
-            FROM ledger_transaction t
-            WHERE t.kind IN ('pledge_refund', 'payout')
-              AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.idempotency_key = t.key AND p.status = 'succeeded')`,
-    },
-    {
-      name: 'Stripe refunded a charge Upkeep did not refund',
-      sql: `SELECT 'event ' || i.external_id || ': charge ' || (i.payload->>'id') || ' refunded ' || (i.payload->>'amount_refunded')
-                   || ' for pledge ' || COALESCE(i.payload->'metadata'->>'pledgeId', '?') AS detail
-            FROM inbound_event i
-            WHERE i.source = 'stripe' AND i.kind = 'charge.refunded'
-              AND NOT EXISTS (
-                SELECT 1 FROM payment p
-                WHERE p.kind = 'refund' AND p.status = 'succeeded' AND p.pledge_id = i.payload->'metadata'->>'pledgeId')`,
-    },
-  ];
   const out: ReconciliationDifference[] = [];
-  for (const c of checks) {
-    const rows = await prisma.$queryRawUnsafe<{ detail: string }[]>(c.sql);
-    for (const r of rows) out.push({ check: c.name, detail: r.detail });
+  for (const c of RECONCILIATION_CHECKS) {
+    const rows = await prisma.$queryRawUnsafe<{ detail: string | null }[]>(c.sql);
+    for (const r of rows) out.push({ check: c.name, detail: r.detail ?? `a row of this check could not be described (${c.name})` });
   }
   return out;
+}
+
+/** A Stripe event about money that is not Upkeep's (a shared account): told, never a failure. */
+export interface ForeignPayment {
+  event: string;
+  detail: string;
+}
+
+/** Refunds Stripe reported of charges that are not Upkeep's: no Upkeep metadata, or a payment Upkeep does not know. */
+export async function foreignPayments(prisma: PrismaClient): Promise<ForeignPayment[]> {
+  const rows = await prisma.$queryRawUnsafe<{ event: string; detail: string }[]>(
+    `SELECT i.external_id AS event,
+            'event ' || i.external_id || ': charge ' || ${field("i.payload->>'id'")} || ' refunded ' || ${field("i.payload->>'amount_refunded'")}
+            || ' ' || upper(${field("i.payload->>'currency'")}) || ' is not an Upkeep payment ('
+            || CASE WHEN i.payload->'metadata'->>'kind' IN ('pledge', 'budget_charge') THEN 'unknown ' || (i.payload->'metadata'->>'kind') ELSE 'no Upkeep metadata' END
+            || ')' AS detail
+     FROM inbound_event i
+     WHERE i.source = 'stripe' AND i.kind = 'charge.refunded'
+       AND NOT ((${OURS_PLEDGE}) OR (${OURS_BUDGET}))
+     ORDER BY i.received_at, i.external_id`,
+  );
+  return rows;
 }

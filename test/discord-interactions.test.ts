@@ -13,6 +13,7 @@ import { discordDeliverer } from '../bots/discord/deliverer.ts';
 import { deliverNotification } from '../worker/notifications.ts';
 import { BACKENDS, openTestDatabase, type TestDatabase } from './databases.ts';
 import { optInToQuote } from './opt-in-support.ts';
+import { eventually } from './worker-support.ts';
 import {
   BOT_TOKEN,
   CHANNEL_ID,
@@ -127,10 +128,13 @@ describe.each(BACKENDS)('on %s', (backend) => {
     });
 
     it('says so, ephemerally, when the issue is not a wish', async () => {
+      // `/wish` always defers (its card is remembered to be edited later): a refusal replaces the
+      // public "thinking" with an ephemeral follow-up.
       const i = guildInteraction(2, slash('wish', [{ name: 'id', value: 'acme/ui#99' }]), user('ada'));
-      const { ephemeral, message } = await h.finalMessage(i, await h.post(i));
-      expect(ephemeral).toBe(true);
-      expect(message.content).toContain('There is no wish for acme/ui#99');
+      expect((await h.post(i)).json).toEqual({ type: 5, data: {} });
+      const followUp = await h.fake.waitFor((c) => c.method === 'POST' && c.path === `/webhooks/${i.application_id}/${i.token}`);
+      expect(followUp.body.flags).toBe(64);
+      expect(followUp.body.content).toContain('There is no wish for acme/ui#99');
     });
 
     it('lists a repository wishlist', async () => {
@@ -355,7 +359,7 @@ describe.each(BACKENDS)('on %s', (backend) => {
       const followerRows = () => db.prisma.notification.findMany({ where: { platform: 'discord', destination: CHANNEL_ID }, orderBy: { id: 'asc' } });
       const rows = await followerRows();
       expect(rows.map((r) => [r.key, r.destination])).toEqual([[`wish:${WISH}:progress:25|discord:${CHANNEL_ID}`, CHANNEL_ID]]);
-      const deliverers = { discord: discordDeliverer({ wishes: s.wishes, wishMessages: s.wishMessages, gateway: s.gateway, publicUrl: 'http://upkeep.test', settings: { apiUrl: h.fake.url, botToken: BOT_TOKEN } }) };
+      const deliverers = { discord: discordDeliverer({ wishes: s.wishes, wishMessages: s.wishMessages, threads: s.threads, gateway: s.gateway, publicUrl: 'http://upkeep.test', settings: { apiUrl: h.fake.url, botToken: BOT_TOKEN } }) };
       const deliverPending = async (attempt = 1) => {
         for (const r of await db.prisma.notification.findMany({ where: { platform: 'discord', status: 'pending' }, orderBy: { id: 'asc' } }))
           await deliverNotification({ notifications: s.notifications, id: String(r.id), deliverers, log: createLogger('silent'), attempt });
@@ -466,6 +470,41 @@ describe('deferred replies (work slower than the inline budget)', () => {
       expect(followUp.body.content).toContain('There is no wish for acme/ui#404');
       const order = dh.fake.calls.filter((c) => c.path.includes(String(missing.token))).map((c) => c.method);
       expect(order).toEqual(['DELETE', 'POST']);
+    } finally {
+      await dh.close();
+      await ddb.close();
+    }
+  });
+});
+
+describe('a /wish card', () => {
+  it('is remembered and edited in place through the channel when its wish changes later', async () => {
+    const ddb = await openTestDatabase('pglite');
+    const dh = await startHarness(ddb);
+    try {
+      const s = dh.services;
+      await openWish({ wishes: s.wishes, outbox: s.outbox, gateway: s.gateway, clock: s.clock, currency: 'EUR', id: WISH, title: 'Dark mode', description: '', requester: 'carol' });
+      await optInToQuote(s.repositories, 'acme/ui');
+      const card = guildInteraction(2, slash('wish', [{ name: 'id', value: WISH }]), user('ada'));
+      dh.fake.interactionChannels.set(String(card.token), CHANNEL_ID);
+      const res = await dh.post(card);
+      expect(res.json.type).toBe(5); // deferred, so the card's message is known
+      const edit = await dh.fake.editOf(String(card.token));
+      expect(edit.body.components.at(-1).components.map((b: any) => b.label)).toEqual(['Issue on GitHub', 'Share page']);
+      const [original] = dh.fake.channelMessages.get(CHANNEL_ID) ?? [];
+      await eventually(async () => (await s.wishMessages.list(WISH, 'discord_card')).length === 1, 5_000, 'the card remembered');
+      expect(await s.wishMessages.list(WISH, 'discord_card')).toEqual([expect.objectContaining({ channel: CHANNEL_ID, messageId: original!.id })]);
+
+      // The wish is quoted later (long after the interaction's token has expired): the card is
+      // edited through the channel endpoint, and nothing new is posted.
+      await quoteWish({ wishes: s.wishes, repositories: s.repositories, outbox: s.outbox, clock: s.clock, id: WISH, amount: money(40_000, 'EUR'), delayDays: 14, by: 'maria', isMaintainer: true });
+      const deliverers = { discord: discordDeliverer({ wishes: s.wishes, wishMessages: s.wishMessages, threads: s.threads, gateway: s.gateway, publicUrl: 'http://upkeep.test', settings: { apiUrl: dh.fake.url, botToken: BOT_TOKEN } }) };
+      for (const r of await ddb.prisma.notification.findMany({ where: { platform: 'discord', status: 'pending' }, orderBy: { id: 'asc' } }))
+        await deliverNotification({ notifications: s.notifications, id: String(r.id), deliverers, log: createLogger('silent'), attempt: 1 });
+      const edits = dh.fake.callsTo(new RegExp(`^/channels/${CHANNEL_ID}/messages/${original!.id}$`), 'PATCH');
+      expect(edits).toHaveLength(1);
+      expect(original!.embeds[0].fields.find((f: any) => f.name === 'Quote').value).toContain('€400.00');
+      expect(dh.fake.callsTo(/^\/channels\/\d+\/messages$/, 'POST')).toHaveLength(0);
     } finally {
       await dh.close();
       await ddb.close();

@@ -4,6 +4,7 @@ import { loadConfig } from '../app/config.ts';
 import { createLogger } from '../edge/logger.ts';
 import { createHttpApp, type HttpApp } from '../edge/server.ts';
 import { createServices, type Services } from '../app/services.ts';
+import { discordDeps } from '../app/platform.ts';
 import { createDiscordMount, type DiscordDeps, type DiscordMountOptions } from '../bots/discord/app.ts';
 import { systemClock } from '../core/ports/clock.ts';
 import { FakeDiscord } from '../dev/fakes/discord-api.ts';
@@ -16,8 +17,7 @@ export * from '../dev/fakes/discord-interactions.ts';
 export function discordDepsOf(services: Services): DiscordDeps {
   const settings = services.config.discord;
   if (!settings) throw new Error('Discord is not configured');
-  const { clock, wishes, wishSearch, gateway, outbox, subscriptions, identityLinks, inbound, hashToken, log } = services;
-  return { clock, wishes, wishSearch, gateway, outbox, subscriptions, identityLinks, inbound, hashToken, log, currency: services.config.currency, settings };
+  return discordDeps(services, settings);
 }
 
 export interface Harness {

@@ -282,6 +282,22 @@ describe('every POST route of the whole platform, every adapter configured', () 
     }
   });
 
+  it('answers JSON 100,000 levels deep on every POST route with a 4xx and the JSON error, never a 5xx', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    for (const route of posts()) {
+      const res = await fetch(`${base}${sample(route.url)}`, { method: 'POST', body: deep, headers: { 'content-type': 'application/json', authorization: 'Bearer admin-token-for-the-413-test' } });
+      expect(res.status, route.url).toBeGreaterThanOrEqual(400);
+      expect(res.status, route.url).toBeLessThan(500);
+      // Bolt answers a request it cannot verify with an empty 401; every other refusal is the JSON error.
+      const text = await res.text();
+      if (route.url !== '/slack/events') expect(typeof JSON.parse(text).error.code, route.url).toBe('string');
+    }
+    // Where nothing refuses it sooner (a signature, the size), the depth is what is refused.
+    const admin = await fetch(`${base}/admin/periods/2026-10/close`, { method: 'POST', body: '['.repeat(5_000) + ']'.repeat(5_000), headers: { 'content-type': 'application/json', authorization: 'Bearer admin-token-for-the-413-test' } });
+    expect(admin.status).toBe(400);
+    expect(((await admin.json()) as any).error.code).toBe('json_too_deep');
+  });
+
   it('answers 413 also to a streamed body and to a type the route does not parse', async () => {
     for (const url of ['/slack/events', '/stripe/webhooks', '/discord/interactions']) {
       const limit = posts().find((r) => r.url === url)!.bodyLimit;

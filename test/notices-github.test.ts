@@ -87,7 +87,10 @@ describe('announcement comments on GitHub', () => {
     expect(status[0]!.body).toContain(`[![Funding of ${id}](http://upkeep.test/widget/wishes/acme/widgets/1.svg)](http://upkeep.test/wishes/acme/widgets/1)`);
     expect(status[0]!.body).toContain('**Pledgers:** 3 — Alice, Ada (Discord), bob');
     expect(fake.issueLabels.get(`${REPO}#1`)).toEqual(['upkeep: funded']);
-    expect([...fake.labels.get(REPO)!.keys()].sort()).toEqual(['upkeep: funded', 'upkeep: open', 'upkeep: quoted']);
+    // Labels are created as states are shown; a burst of changes may be shown as its last state only.
+    const labels = [...fake.labels.get(REPO)!.keys()];
+    expect(labels).toContain('upkeep: funded');
+    expect(labels.every((l) => ['upkeep: open', 'upkeep: quoted', 'upkeep: funded'].includes(l))).toBe(true);
 
     await startWish({ ...base(), id, by: 'Maint', isMaintainer: true });
     await deliverWish({ ...base(), repositories: s.repositories, ledger: s.ledger, id, by: 'Maint', pr: 12, isMaintainer: true });

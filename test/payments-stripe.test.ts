@@ -410,14 +410,33 @@ describe('reconciliation and failed payments', () => {
     await soundLedger();
   });
 
-  it('lists what Stripe reported but the ledger does not show (a refund made outside Upkeep)', async () => {
+  it('books a refund made outside Upkeep (the dashboard) while the wish is not funded, and lists one it cannot book', async () => {
     const wishId = await quotedWish('acme/ui#21', 8_000);
     const p = await pledge(wishId, 'lee', 3_000);
     await deliver(pay(p.checkoutUrl));
-    const r = await deliver(fake.event('charge.refunded', { id: 'ch_outside', object: 'charge', amount_refunded: 3_000, metadata: { kind: 'pledge', wishId, pledgeId: p.pledgeId } }));
-    expect(r.body).toMatchObject({ handled: false });
+    expect(await balance(`wish:${wishId}`)).toBe(3_000);
+    const r = await deliver(fake.event('charge.refunded', { id: 'ch_outside', object: 'charge', amount: 3_000, amount_refunded: 3_000, refunded: true, metadata: { kind: 'pledge', wishId, pledgeId: p.pledgeId } }));
+    expect(r.body).toMatchObject({ handled: true, result: 'refund confirmed' });
+    // The money given back is no longer counted: the escrow returned it and the pledge is refunded.
+    expect(await balance(`wish:${wishId}`)).toBe(0);
+    expect(await ledgerTx(`refund:${p.pledgeId}`)).toBe(1);
+    expect((await s.wishes.get(wishId))!.pledges.find((x) => x.id === p.pledgeId)!.status).toBe('refunded');
+    await soundLedger();
+
+    // Part of a charge refunded in the dashboard: nothing is booked, and the difference is named.
+    const q = await pledge(wishId, 'mia', 2_000);
+    await deliver(pay(q.checkoutUrl));
+    const event = fake.event('charge.refunded', { id: 'ch_partial', object: 'charge', amount: 2_000, amount_refunded: 500, refunded: false, metadata: { kind: 'pledge', wishId, pledgeId: q.pledgeId } });
+    const partial = await deliver(event);
+    expect(partial.body).toMatchObject({ handled: false, result: 'partial refund of 500 of 2000; see upkeep check' });
+    expect(await balance(`wish:${wishId}`)).toBe(2_000);
     const diffs = await reconcilePayments(db.prisma);
-    expect(diffs).toEqual([{ check: 'Stripe refunded a charge Upkeep did not refund', detail: expect.stringContaining(p.pledgeId) }]);
+    expect(diffs).toEqual([
+      {
+        check: 'Stripe refunded a charge Upkeep did not refund',
+        detail: `event ${(event as { id: string }).id}: charge ch_partial refunded 500 of 2000 for pledge ${q.pledgeId} of wish ${wishId}, but no refund of that pledge is recorded`,
+      },
+    ]);
     expect(await checkLedgerInvariants(db.prisma)).toEqual([]); // the ledger itself is sound
   });
 });

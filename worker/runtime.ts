@@ -196,6 +196,9 @@ export async function createJobRuntime({ deps, backend, options = {} }: { deps: 
     probe: {
       name: 'queue',
       check: async () => {
+        // ioredis holds commands while disconnected (they would wait for the reconnection): not connected is down, now.
+        const status = backend.kind === 'redis' ? (backend.connection as { status?: string }).status : 'ready';
+        if (status !== 'ready') throw new Error(`the queue backend (${backend.description}) is ${status ?? 'not connected'}`);
         await queues.periods.getJobCounts('waiting');
       },
     },

@@ -6,6 +6,8 @@ import type { API } from '@discordjs/core/http-only';
 import { InteractionResponseType, InteractionType } from '@discordjs/core/http-only';
 import type { Contribution, Mount } from '../../edge/contribution.ts';
 import { HttpError, readBody, sendError, sendJson } from '../../edge/http.ts';
+import { freshTimestamp, SIGNATURE_WINDOW_SECONDS } from '../../edge/freshness.ts';
+import { readJson } from '../../edge/json-guard.ts';
 import { handleAutocomplete } from './autocomplete.ts';
 import { createDiscordApi } from './commands.ts';
 import { handleComponent, handleModal } from './components.ts';
@@ -30,6 +32,8 @@ export interface DiscordMountOptions {
   api?: API;
   /** How long to wait for quick work before deferring; 0 always defers (tests exercise deferral with it). */
   inlineMs?: number;
+  /** The wall clock signatures are dated against (ms since the epoch; default Date.now). */
+  now?: () => number;
 }
 
 /** The Discord adapter's share of the platform: its interactions endpoint. */
@@ -38,7 +42,7 @@ export function createDiscordContribution(deps: DiscordDeps, options: DiscordMou
 }
 
 /** The interactions endpoint: verifies, parses and routes each interaction. */
-export function createDiscordMount(deps: DiscordDeps, { api, inlineMs = INLINE_MS }: DiscordMountOptions = {}): Mount {
+export function createDiscordMount(deps: DiscordDeps, { api, inlineMs = INLINE_MS, now = Date.now }: DiscordMountOptions = {}): Mount {
   const { settings } = deps;
   const key = discordPublicKey(settings.publicKey);
   const rest = api ?? createDiscordApi({ apiUrl: settings.apiUrl, botToken: settings.botToken });
@@ -59,13 +63,14 @@ export function createDiscordMount(deps: DiscordDeps, { api, inlineMs = INLINE_M
       if (!verifyInteraction(key, header(req, 'x-signature-ed25519'), header(req, 'x-signature-timestamp'), body)) {
         return sendError(res, 401, 'invalid_signature', 'The request signature is missing or does not verify.');
       }
-      let json: unknown;
-      try {
-        json = JSON.parse(body.toString('utf8'));
-      } catch {
-        return sendError(res, 400, 'invalid_json', 'The interaction is not JSON.');
+      // A correctly signed interaction from long ago (or far ahead) is a replay: refused like a bad signature.
+      if (!freshTimestamp(header(req, 'x-signature-timestamp'), now())) {
+        return sendError(res, 401, 'stale_timestamp', `X-Signature-Timestamp must be a Unix time within ${SIGNATURE_WINDOW_SECONDS / 60} minutes of now.`);
       }
-      const parsed = Interaction.safeParse(json);
+      // Bounded before parsing: the recursive option schema never sees a document thousands of levels deep.
+      const read = readJson(body);
+      if (!read.ok) return sendError(res, 400, read.refusal.code, read.refusal.code === 'invalid_json' ? 'The interaction is not JSON.' : read.refusal.message);
+      const parsed = Interaction.safeParse(read.value);
       if (!parsed.success) return sendError(res, 400, 'invalid_interaction', 'The interaction does not have the shape Discord sends.');
       const i = parsed.data;
       switch (i.type) {

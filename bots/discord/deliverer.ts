@@ -11,8 +11,9 @@ import { parseWishId, type WishId } from '../../core/wishlist.ts';
 import { createDiscordApi } from './commands.ts';
 import type { DiscordSettings } from './deps.ts';
 import { cardEdit, renderNotice, renderWishNotice } from './notices.ts';
+import { deliverToThread } from './gateway/thread-deliverer.ts';
 
-export type DiscordDelivererDeps = Pick<Ports, 'wishes' | 'wishMessages' | 'gateway'> & {
+export type DiscordDelivererDeps = Pick<Ports, 'wishes' | 'wishMessages' | 'gateway' | 'threads'> & {
   settings: Pick<DiscordSettings, 'apiUrl'> & { botToken: string };
   /** Base of the share-page links on cards (PUBLIC_URL). */
   publicUrl: string | null;
@@ -53,6 +54,7 @@ export function discordDeliverer(deps: DiscordDelivererDeps): Deliver {
 
   return async (destination, notice) => {
     try {
+      if (notice.kind === 'wish_thread') return await deliverToThread(api, deps, destination, notice); // an issue comment, into the wish's thread
       if (notice.kind === 'wish_cards') {
         const id = parseWishId(destination);
         if (!id.ok) throw new PermanentDeliveryError(`not a wish: ${destination}`);

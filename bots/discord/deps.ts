@@ -13,9 +13,11 @@ export interface DiscordSettings {
   apiUrl: string;
 }
 
-export type DiscordDeps = Pick<Ports, 'clock' | 'wishes' | 'wishSearch' | 'gateway' | 'outbox' | 'subscriptions' | 'identityLinks' | 'inbound' | 'hashToken'> & {
+export type DiscordDeps = Pick<Ports, 'clock' | 'wishes' | 'wishSearch' | 'wishMessages' | 'gateway' | 'outbox' | 'subscriptions' | 'identityLinks' | 'inbound' | 'hashToken' | 'rateLimiter'> & {
   log: Logger;
   /** The platform's currency: amounts typed without one are in it. */
   currency: string;
+  /** PUBLIC_URL: the share page a card links to. */
+  publicUrl: string;
   settings: DiscordSettings;
 };

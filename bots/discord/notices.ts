@@ -22,6 +22,7 @@ const TITLE: Readonly<Record<Notice['kind'], string>> = {
   wish_status: 'Wish updated',
   wish_cards: 'Wish updated',
   wish_comment: 'Wish updated',
+  wish_thread: 'Discussion',
   month_end_summary: 'Month-end summary',
 };
 
@@ -38,6 +39,7 @@ const COLOR: Readonly<Record<Notice['kind'], number>> = {
   wish_status: 0x95a5a6,
   wish_cards: 0x95a5a6,
   wish_comment: 0x95a5a6,
+  wish_thread: 0x95a5a6,
   month_end_summary: 0x95a5a6,
 };
 

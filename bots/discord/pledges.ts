@@ -35,6 +35,7 @@ export async function pledge({ deps, out }: Context, i: Interaction, res: Server
           id,
           pledger,
           amount,
+          rateLimiter: deps.rateLimiter,
           newId: () => pledgeId,
         });
         return pledgeConfirmation({ wish: result.wish, amount: amount.amount, checkoutUrl: result.checkoutUrl, offline: result.offline });

@@ -34,9 +34,15 @@ export class Responder {
    * Runs `work`; answers in the HTTP response when it is quick, otherwise defers (ephemeral or
    * not, as `ephemeral` says) and edits the deferred reply when done. `always` defers at once
    * (for work that calls a payment provider). Failures become ephemeral refusals, so this
-   * never throws.
+   * never throws. `posted` hears of the public message the deferred reply became (to edit it
+   * later through the channel, after the interaction's token has expired).
    */
-  async respond(i: Interaction, res: ServerResponse, work: () => Promise<Reply>, { always, ephemeral }: { always: boolean; ephemeral: boolean }): Promise<void> {
+  async respond(
+    i: Interaction,
+    res: ServerResponse,
+    work: () => Promise<Reply>,
+    { always, ephemeral, posted }: { always: boolean; ephemeral: boolean; posted?: (message: { id: string; channel_id: string }, reply: Reply) => Promise<void> },
+  ): Promise<void> {
     const done = work().catch((e: unknown) => this.failure(i, e));
     if (!always && this.inlineMs > 0) {
       const quick = await Promise.race([done, sleep(this.inlineMs)]);
@@ -52,7 +58,8 @@ export class Responder {
         await this.api.interactions.deleteReply(this.applicationId, token);
         await this.api.interactions.followUp(this.applicationId, token, { ...body, flags: MessageFlags.Ephemeral });
       } else {
-        await this.api.interactions.editReply(this.applicationId, token, body);
+        const message = await this.api.interactions.editReply(this.applicationId, token, body);
+        if (posted && !reply.ephemeral) await posted(message, reply);
       }
     } catch (e) {
       this.log.error({ err: e, interaction: i.id }, 'discord: could not edit the deferred reply');

@@ -38,7 +38,12 @@ export async function handleCommand(ctx: Context, i: Interaction, res: ServerRes
       case 'wish': {
         const id = unwrap(parseWishId(stringOption(options, 'id')));
         const offline = deps.gateway.mode !== 'stripe';
-        return await out.respond(i, res, async () => wishCard(await getWish({ wishes: deps.wishes, id }), { offline }), { always: false, ephemeral: false });
+        // Deferred, so the card's message is known and edited in place whenever the wish changes.
+        return await out.respond(i, res, async () => wishCard(await getWish({ wishes: deps.wishes, id }), { offline, publicUrl: deps.publicUrl }), {
+          always: true,
+          ephemeral: false,
+          posted: (message) => deps.wishMessages.remember({ wishId: id, kind: 'discord_card', channel: message.channel_id, messageId: message.id, pledgeId: null }),
+        });
       }
       case 'pledge': {
         const id = unwrap(parseWishId(stringOption(options, 'wish')));

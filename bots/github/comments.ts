@@ -5,6 +5,7 @@ import type { Context } from 'probot';
 import { parseIssueCommands, type WishCommand } from '../../core/commands.ts';
 import { DomainError, isDomainError } from '../../core/errors.ts';
 import { receiveOnce } from '../../core/inbound.ts';
+import { cleanText } from '../../core/text.ts';
 import { cancelWish } from '../../core/use-cases/wishes/cancel-wish.ts';
 import { deliverWish } from '../../core/use-cases/wishes/deliver-wish.ts';
 import { openWish } from '../../core/use-cases/wishes/open-wish.ts';
@@ -21,7 +22,7 @@ import { hasWriteAccess } from './probot.ts';
 import { commitmentReply, errorReply, pledgeReply } from './render.ts';
 import { isBotAccount, splitRepository } from './repository.ts';
 
-export type CommentDeps = Pick<GithubDeps, 'clock' | 'wishes' | 'wishMessages' | 'outbox' | 'repositories' | 'ledger' | 'gateway' | 'inbound' | 'identityLinks' | 'hashToken' | 'currency'>;
+export type CommentDeps = Pick<GithubDeps, 'clock' | 'wishes' | 'wishMessages' | 'outbox' | 'repositories' | 'ledger' | 'gateway' | 'inbound' | 'identityLinks' | 'hashToken' | 'currency' | 'rateLimiter'>;
 
 /** Commands asked before the wish commands, in order. */
 const EXTRA_COMMANDS: readonly CommentHandler[] = [linkCommand];
@@ -51,6 +52,7 @@ async function runCommand(deps: CommentDeps, cmd: WishCommand, ctx: CommandConte
         requester: ctx.author,
         commitment: cmd.amount,
         gateway,
+        rateLimiter: deps.rateLimiter,
       });
       return r.commitment ? { text: commitmentReply(ctx.author, { amount: r.commitment.amount, currency: r.wish.currency }, r) } : null;
     }
@@ -61,7 +63,7 @@ async function runCommand(deps: CommentDeps, cmd: WishCommand, ctx: CommandConte
       await quoteWish({ ...base, repositories: deps.repositories, amount: cmd.amount, delayDays: cmd.delayDays, by: ctx.author, isMaintainer: await ctx.isMaintainer() });
       return null;
     case 'pledge': {
-      const r = await placePledge({ ...base, gateway, pledger: { source: 'github', id: ctx.author.toLowerCase(), display: ctx.author }, amount: cmd.amount });
+      const r = await placePledge({ ...base, gateway, pledger: { source: 'github', id: ctx.author.toLowerCase(), display: ctx.author }, amount: cmd.amount, rateLimiter: deps.rateLimiter });
       return { text: pledgeReply(ctx.author, cmd.amount, r), pledgeId: r.pledgeId };
     }
     case 'start':
@@ -91,7 +93,7 @@ export async function onComment(deps: CommentDeps, context: Context<'issue_comme
     issueNumber,
     commentId: p.comment.id,
     author,
-    body: p.comment.body ?? '',
+    body: cleanText(p.comment.body ?? ''),
     created: p.action === 'created',
     deliveryId: context.id,
   };
@@ -104,7 +106,8 @@ export async function onComment(deps: CommentDeps, context: Context<'issue_comme
   const ctx: CommandContext = {
     wishId: wishIdOf(repoId, issueNumber),
     author,
-    issue: { title: p.issue.title, body: p.issue.body ?? '', isPullRequest: p.issue.pull_request != null },
+    // Provider text is cleaned before it is stored (core/text.ts): PostgreSQL refuses NUL and lone surrogates.
+    issue: { title: cleanText(p.issue.title), body: cleanText(p.issue.body ?? ''), isPullRequest: p.issue.pull_request != null },
     isMaintainer,
   };
   const seen = new Map<string, number>();

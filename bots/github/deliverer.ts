@@ -2,7 +2,8 @@
 // with every change, in any process: the status comment (`wish_status`: rendered from the wish
 // as it is now, with its state label and paid `/pledge` replies) and the announcement comments
 // (`wish_comment`: funded, expired, cancelled, delivered, each a new comment that mentions the
-// people concerned), through the repository's installation of the App.
+// people concerned) and the messages of the wish's Discord threads (`wish_thread`), through the
+// repository's installation of the App.
 import type { Probot } from 'probot';
 import { PermanentDeliveryError, type Deliver } from '../../core/ports/deliverers.ts';
 import type { Ports } from '../../core/ports/index.ts';
@@ -11,6 +12,7 @@ import { parseWishId, wishIdParts, type WishId } from '../../core/wishlist.ts';
 import { httpStatus, type Octokit } from './probot.ts';
 import { announcementComment, commentMarker } from './render.ts';
 import { serialised, syncStatusComment, type StatusCommentDeps } from './status-comment.ts';
+import { relayMarker, type RelayAuthor } from '../../core/use-cases/wishes/relay-rules.ts';
 
 export type GithubDelivererDeps = StatusCommentDeps &
   Pick<Ports, 'repositories'> & {
@@ -36,6 +38,34 @@ async function postAnnouncement(deps: GithubDelivererDeps, octokit: Octokit, id:
   });
 }
 
+/**
+ * A message of the wish's Discord thread, on the issue (CONTRACT §6): one comment per message,
+ * found again by its hidden marker, so a retried delivery posts nothing twice, an edit updates
+ * it and a deletion marks it. The marker also keeps its webhook from being relayed back.
+ */
+async function relayThreadMessage(octokit: Octokit, id: WishId, notice: Notice): Promise<void> {
+  const { owner, repo, number } = wishIdParts(id);
+  const marker = relayMarker(String(notice.data.messageId));
+  await serialised(`${id}|comment`, async () => {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
+    const existing = comments.find((c) => (c.body ?? '').startsWith(marker));
+    if (notice.data.event === 'deleted') {
+      if (existing) await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body: `${marker}\n_This message was deleted on Discord._` });
+      return;
+    }
+    const author = notice.data.author as RelayAuthor;
+    const who = author.kind === 'github' ? `@${author.login} wrote on Discord:` : `**${author.name.replace(/[*_`~<>[\]\\@]/g, '')}** (Discord) wrote:`;
+    const quoted = String(notice.data.body).split('\n').map((l) => `> ${l}`).join('\n');
+    const link = typeof notice.data.url === 'string' ? `\n\n[View on Discord](${notice.data.url})` : '';
+    const body = `${marker}\n${who}\n\n${quoted}${link}`;
+    if (existing) {
+      if (notice.data.event === 'edited') await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
+      return;
+    }
+    await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
+  });
+}
+
 export function githubDeliverer(deps: GithubDelivererDeps): Deliver {
   const installations = new Map<string, number>();
   const installationOf = async (owner: string, repo: string, repoId: string): Promise<number> => {
@@ -47,13 +77,14 @@ export function githubDeliverer(deps: GithubDelivererDeps): Deliver {
     return id;
   };
   return async (destination, notice) => {
-    if (notice.kind !== 'wish_status' && notice.kind !== 'wish_comment') throw new PermanentDeliveryError(`GitHub does not deliver ${notice.kind} notices`);
+    if (notice.kind !== 'wish_status' && notice.kind !== 'wish_comment' && notice.kind !== 'wish_thread') throw new PermanentDeliveryError(`GitHub does not deliver ${notice.kind} notices`);
     const parsed = parseWishId(destination);
     if (!parsed.ok) throw new PermanentDeliveryError(`not a GitHub issue: ${destination}`);
     const { owner, repo, repoId } = wishIdParts(parsed.value);
     try {
       const octokit = await deps.probot.auth(await installationOf(owner, repo, repoId));
       if (notice.kind === 'wish_status') await syncStatusComment(deps, octokit, parsed.value);
+      else if (notice.kind === 'wish_thread') await relayThreadMessage(octokit, parsed.value, notice);
       else await postAnnouncement(deps, octokit, parsed.value, notice);
     } catch (e) {
       const status = httpStatus(e);

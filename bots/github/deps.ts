@@ -11,7 +11,7 @@ export interface GithubSettings {
   readonly apiUrl: string;
 }
 
-export type GithubDeps = Pick<Ports, 'clock' | 'wishes' | 'wishMessages' | 'outbox' | 'repositories' | 'ledger' | 'gateway' | 'inbound' | 'identityLinks' | 'hashToken' | 'discussion'> & {
+export type GithubDeps = Pick<Ports, 'clock' | 'wishes' | 'wishMessages' | 'outbox' | 'repositories' | 'ledger' | 'gateway' | 'inbound' | 'identityLinks' | 'hashToken' | 'discussion' | 'subscriptions' | 'rateLimiter'> & {
   log: Logger;
   /** Base of the links Upkeep writes (share pages). */
   publicUrl: string;

@@ -8,6 +8,7 @@ import { createNodeMiddleware } from 'probot';
 import { receiveOnce } from '../../core/inbound.ts';
 import type { Contribution } from '../../edge/contribution.ts';
 import { HttpError, readBody, sendError, sendJson } from '../../edge/http.ts';
+import { readJson } from '../../edge/json-guard.ts';
 import { upkeepGithubApp } from './app.ts';
 import type { GithubDeps } from './deps.ts';
 import { githubInbound } from './inbound-keys.ts';
@@ -62,12 +63,11 @@ export async function githubContribution(deps: GithubDeps, options: GithubClient
     const event = header(req, 'x-github-event');
     const delivery = header(req, 'x-github-delivery');
     if (!event || !delivery) return sendError(res, 400, 'missing_headers', 'X-GitHub-Event and X-GitHub-Delivery are required.');
-    let payload: unknown;
-    try {
-      payload = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return sendError(res, 400, 'invalid_json', 'The delivery body is not JSON (configure the webhook with content type application/json).');
-    }
+    // Bounded before parsing (edge/json-guard.ts): a delivery nested thousands deep is refused, not parsed.
+    const read = readJson(raw);
+    if (!read.ok && read.refusal.code !== 'invalid_json') return sendError(res, 400, read.refusal.code, read.refusal.message);
+    if (!read.ok) return sendError(res, 400, 'invalid_json', 'The delivery body is not JSON (configure the webhook with content type application/json).');
+    const payload = read.value;
     const problems = payloadProblems(event, payload);
     if (problems) return sendError(res, 400, 'invalid_payload', `This ${event} delivery is malformed: ${problems}.`);
     // Probot reads a string body when one is set (the stream was consumed above).

@@ -192,6 +192,7 @@ export const ERROR_LEAD = {
   identity_mismatch: NOT_ALLOWED,
   payment_failed: PAYMENT,
   conflict: NOT_NOW,
+  rate_limited: '⏳ Too many at once',
 } as const satisfies Record<DomainErrorCode, string>;
 
 /**

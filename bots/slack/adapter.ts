@@ -4,7 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Mount } from '../../edge/contribution.ts';
-import type { RoutePlugin } from '../../edge/http.ts';
+import { freshTimestamp, SIGNATURE_WINDOW_SECONDS } from '../../edge/freshness.ts';
+import { sendError, type RoutePlugin } from '../../edge/http.ts';
 import type { Logger } from '../../edge/logger.ts';
 import type { SlackContext } from './ack.ts';
 import { registerSlashCommand } from './commands.ts';
@@ -20,6 +21,24 @@ export interface SlackAdapterOptions {
   ackBudgetMs?: number;
   /** Web API retries (Slack's client default); tests turn them off. */
   retries?: boolean;
+  /** The wall clock request timestamps are checked against (ms since the epoch; default Date.now). */
+  now?: () => number;
+}
+
+/**
+ * Bolt refuses a request dated more than five minutes ago but accepts one from the future; this
+ * check runs first and refuses both (a future date would let a captured request be replayed
+ * later). A request without a timestamp is left to Bolt, which refuses it (401).
+ */
+export function slackTimestampGuard(listener: (req: IncomingMessage, res: ServerResponse) => void, now: () => number): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const raw = req.headers['x-slack-request-timestamp'];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (value !== undefined && !freshTimestamp(value, now())) {
+      return sendError(res, 401, 'stale_timestamp', `X-Slack-Request-Timestamp must be a Unix time within ${SIGNATURE_WINDOW_SECONDS / 60} minutes of now.`);
+    }
+    return listener(req, res);
+  };
 }
 
 export interface SlackAdapter {
@@ -44,7 +63,7 @@ function boltLogger(log: Logger): BoltLogger {
   };
 }
 
-export function createSlackAdapter(deps: SlackDeps, { ackBudgetMs = 2000, retries = true }: SlackAdapterOptions = {}): SlackAdapter {
+export function createSlackAdapter(deps: SlackDeps, { ackBudgetMs = 2000, retries = true, now = Date.now }: SlackAdapterOptions = {}): SlackAdapter {
   const log = deps.log.child({ adapter: 'slack' });
   const logger = boltLogger(log);
   const { settings } = deps;
@@ -78,7 +97,7 @@ export function createSlackAdapter(deps: SlackDeps, { ackBudgetMs = 2000, retrie
 
   const listener = receiver.requestListener as (req: IncomingMessage, res: ServerResponse) => void;
   // Bolt's own body limit (4 MB), declared so the server refuses a larger body before Bolt reads it.
-  const mounts: Mount[] = [{ name: 'slack', path: '/slack/events', bodyLimit: 4 * 1024 * 1024, listener }];
+  const mounts: Mount[] = [{ name: 'slack', path: '/slack/events', bodyLimit: 4 * 1024 * 1024, listener: slackTimestampGuard(listener, now) }];
   if (settings.oauth) mounts.push({ name: 'slack-install', path: INSTALL_PATH, listener }, { name: 'slack-oauth', path: OAUTH_REDIRECT_PATH, listener });
   const routes = [slackDownloadRoute({ clock: deps.clock, companies: deps.companies, ledger: deps.ledger, payments: deps.payments, signingSecret: settings.signingSecret })];
   return { app, receiver, mounts, routes };

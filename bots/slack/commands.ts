@@ -127,7 +127,7 @@ export async function runCommand({ deps }: SlackContext, cmd: CompanyCommand, re
       return renderVisibility((await setVisibility({ companies, actor, visibility: cmd.visibility })).visibility);
     case 'billing': {
       // Admins only (budgetSetupLink refuses members); offline, says who settles budgets.
-      const link = await budgetSetupLink({ companies, payments: deps.payments, gateway: deps.gateway, actor, now: clock.now() });
+      const link = await budgetSetupLink({ companies, payments: deps.payments, gateway: deps.gateway, actor, rateLimiter: deps.rateLimiter, now: clock.now() });
       const company = await requireCompany({ companies, actor });
       const billing = await getBilling({ payments: deps.payments, gateway: deps.gateway, clock, companyId: company.id });
       return renderBilling({ ...link, billing });
@@ -147,6 +147,7 @@ export async function runCommand({ deps }: SlackContext, cmd: CompanyCommand, re
         id: cmd.wish,
         pledger: { source: 'slack', id: actor.userRef, display: req.userName || actor.userRef },
         amount: cmd.amount,
+        rateLimiter: deps.rateLimiter,
       });
       return renderPledged({ wish: r.wish, amount: cmd.amount, checkoutUrl: r.checkoutUrl, offline: r.offline });
     }

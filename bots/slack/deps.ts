@@ -24,7 +24,7 @@ export interface SlackInstallations extends InstallationStore {
 
 export type SlackDeps = Pick<
   Ports,
-  'clock' | 'companies' | 'packages' | 'ledger' | 'wishes' | 'gateway' | 'payments' | 'outbox' | 'subscriptions' | 'inbound' | 'hashToken'
+  'clock' | 'companies' | 'packages' | 'ledger' | 'wishes' | 'gateway' | 'payments' | 'outbox' | 'subscriptions' | 'inbound' | 'hashToken' | 'rateLimiter'
 > & {
   log: Logger;
   /** Base of the links in replies (CSV downloads, the receipts API); read at each use. */

@@ -48,6 +48,7 @@ export const ERROR_TITLE = {
   identity_mismatch: REFUSED,
   payment_failed: PAYMENT,
   conflict: REFUSED,
+  rate_limited: ':hourglass: Too many at once',
 } as const satisfies Record<DomainErrorCode, string>;
 
 const ISSUE_SURFACE = 'That is done in a comment on the wish’s GitHub issue.';

@@ -132,6 +132,7 @@ export function registerNoticePledge(app: App, ctx: SlackContext): void {
           id: id.value,
           pledger: { source: 'slack', id: actor.userRef, display: b.user.username || b.user.name || actor.userRef },
           amount: amount.value,
+          rateLimiter: deps.rateLimiter,
         }),
       );
       if (!done) return;

@@ -28,6 +28,7 @@ const TITLE: Record<Notice['kind'], string> = {
   wish_status: ':bell: Wish updated',
   wish_cards: ':bell: Wish updated',
   wish_comment: ':bell: Wish updated',
+  wish_thread: ':speech_balloon: Discussion',
   month_end_summary: ':calendar: Month-end summary',
 };
 

@@ -11,12 +11,15 @@ import type { LedgerStore } from './ledger.ts';
 import type { NotificationLog, NotificationOutbox } from './notifications.ts';
 import type { PackageDirectory } from './packages.ts';
 import type { PaymentProvider, PaymentStore } from './payments.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 import type { RepositoryActivitySource, RepositoryStore } from './repositories.ts';
 import type { SubscriptionStore } from './subscriptions.ts';
 import type { UnfundedMonthStore } from './unfunded-months.ts';
 import type { WishStore } from './wishes.ts';
 import type { WishSearch } from './wish-search.ts';
 import type { WishMessageStore } from './wish-messages.ts';
+import type { WishThreadStore } from './threads.ts';
+import type { LeaseStore } from './leases.ts';
 
 export interface Ports {
   clock: Clock;
@@ -34,6 +37,10 @@ export interface Ports {
   wishMessages: WishMessageStore;
   /** The comments of each wish's GitHub issue, as GitHub delivered them (shown on the wish page). */
   discussion: WishDiscussion;
+  /** Each wish's Discord discussion threads and the issue comments relayed into them. */
+  threads: WishThreadStore;
+  /** Named leases: work exactly one process does at a time (the Discord Gateway connection). */
+  leases: LeaseStore;
   /** Wishes and repositories matching typed text (chat autocomplete). */
   wishSearch: WishSearch;
   /** Repositories' opt-ins, maintainers and activity. */
@@ -52,6 +59,8 @@ export interface Ports {
   unfundedMonths: UnfundedMonthStore;
   /** Inbound deliveries already handled (use through core/inbound.ts `receiveOnce`). */
   inbound: InboundLog;
+  /** Abuse counters shared by every instance (use through core/rate-limits.ts `enforceRateLimit`). */
+  rateLimiter: RateLimiter;
   /** SHA-256 of a company API token (only hashes are stored). */
   hashToken(token: string): string;
 }

@@ -38,6 +38,7 @@ export interface Notice {
     | 'wish_status'
     | 'wish_cards'
     | 'wish_comment'
+    | 'wish_thread'
     | 'month_end_summary';
   /** Plain-text line every platform can show; adapters may render `data` richer. */
   readonly text: string;

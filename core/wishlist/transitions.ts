@@ -259,6 +259,24 @@ export function markPledgeRefunded(wish: Wish, pledgeId: string, at: Date): Resu
 }
 
 /**
+ * The payment provider gave a pledge's money back (Stripe `charge.refunded`, e.g. from its
+ * dashboard), in whatever order its events arrive. A committed pledge (its payment not
+ * recorded yet) is released in any wish status, so a completion that arrives later never
+ * counts it; a paid pledge is refunded while its wish is not funded (open, quoted, cancelled,
+ * expired); `wasPaid` tells the caller to move the escrow back. Refused once the wish is
+ * funded: its money is committed, and the operator settles the difference.
+ */
+export function markPledgeChargeRefunded(wish: Wish, pledgeId: string, at: Date): Result<WishChange & { wasPaid: boolean }> {
+  const found = findPledge(wish, pledgeId);
+  if (!found.ok) return found;
+  const pledge = found.value;
+  if (pledge.status === 'refunded') return ok({ wish, events: [], wasPaid: false });
+  if (pledge.status === 'paid' && (wish.status === 'funded' || wish.status === 'in_progress' || wish.status === 'delivered')) return refuse(wish, 'refund');
+  const refunded = withPledge(wish, { ...pledge, status: 'refunded' });
+  return ok({ wish: { ...refunded, log: logged(wish, at, 'upkeep', 'refund') }, events: [], wasPaid: pledge.status === 'paid' });
+}
+
+/**
  * A pledger takes back their unpaid pledges to a wish before it is funded: each committed
  * pledge of `pledgers` (one person's identities) is released (status `refunded`, no money moved), so it no longer counts.
  * A paid pledge stays (its money is refunded only if the wish is cancelled or expires), and

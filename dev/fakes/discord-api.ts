@@ -1,7 +1,8 @@
 // A small recording fake of the Discord REST API endpoints Upkeep uses, on 127.0.0.1
 // (ephemeral port): editing and following up interaction replies (webhook routes, no bot
 // token, as on Discord), registering commands, posting and editing channel messages (bot token
-// required; editing an unknown message answers 404 Unknown Message). Point `DISCORD_API_URL` (without `/v10`) at `url`. Used by tests and `npm run demo`.
+// required; editing an unknown message answers 404 Unknown Message), starting threads, deleting
+// messages, and `GET /gateway/bot` (answering `gatewayUrl`, a FakeDiscordGateway). Point `DISCORD_API_URL` (without `/v10`) at `url`. Used by tests and `npm run demo`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -19,6 +20,14 @@ export class FakeDiscord {
   readonly calls: RecordedDiscordCall[] = [];
   /** Messages posted in channels, by channel id. */
   readonly channelMessages = new Map<string, Obj[]>();
+  /** Threads started in channels (POST /channels/:id/threads), by thread id. */
+  readonly threads = new Map<string, Obj>();
+  /** Where an interaction was used (Discord knows it from the interaction; tests say it here), by token. */
+  readonly interactionChannels = new Map<string, string>();
+  /** Each interaction's original response, by token: edits change it, as Discord does. */
+  private readonly originals = new Map<string, Obj>();
+  /** What `GET /gateway/bot` answers as the Gateway's URL (a FakeDiscordGateway's `url`). */
+  gatewayUrl: string | null = null;
   /** Registered commands: `global` or the guild id. */
   readonly commands = new Map<string, Obj[]>();
   /** Answers the next matching calls with this status instead (e.g. a 500 or a 429). */
@@ -105,7 +114,22 @@ export class FakeDiscord {
     let m: RegExpExecArray | null;
 
     if ((m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(@original|\d+)$/.exec(path)) && method === 'PATCH') {
-      return send(res, 200, this.message(`interaction:${m[2]}`, body));
+      if (m[3] !== '@original') return send(res, 200, this.message(`interaction:${m[2]}`, body));
+      // The original response is a message of the channel the command was used in: the bot can
+      // later edit it through the channel endpoint, after the interaction's token has expired.
+      const token = m[2]!;
+      let original = this.originals.get(token);
+      if (!original) {
+        const channel = this.interactionChannels.get(token) ?? `interaction:${token}`;
+        original = this.message(channel, body);
+        this.originals.set(token, original);
+        const list = this.channelMessages.get(channel) ?? [];
+        list.push(original);
+        this.channelMessages.set(channel, list);
+      } else {
+        for (const k of ['content', 'embeds', 'components'] as const) if (body && k in body) original[k] = body[k];
+      }
+      return send(res, 200, original);
     }
     if ((m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(@original|\d+)$/.exec(path)) && method === 'DELETE') {
       res.writeHead(204).end();
@@ -129,6 +153,26 @@ export class FakeDiscord {
       list.push(message);
       this.channelMessages.set(m[1]!, list);
       return send(res, 200, message);
+    }
+    if (path === '/gateway/bot' && method === 'GET') {
+      if (!botAuthorised) return unauthorised();
+      if (!this.gatewayUrl) return send(res, 404, { message: 'no fake Gateway', code: 0 });
+      return send(res, 200, { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
+    }
+    if ((m = /^\/channels\/(\d+)\/threads$/.exec(path)) && method === 'POST') {
+      if (!botAuthorised) return unauthorised();
+      const thread = { id: this.nextId(), type: body?.type ?? 11, parent_id: m[1]!, guild_id: '700000000000000001', name: body?.name ?? '', auto_archive_duration: body?.auto_archive_duration ?? 4320 };
+      this.threads.set(thread.id, thread);
+      return send(res, 201, thread);
+    }
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && method === 'DELETE') {
+      if (!botAuthorised) return unauthorised();
+      const list = this.channelMessages.get(m[1]!) ?? [];
+      const at = list.findIndex((x) => x.id === m![2]);
+      if (at < 0) return send(res, 404, { message: 'Unknown Message', code: 10008 });
+      list.splice(at, 1);
+      res.writeHead(204).end();
+      return;
     }
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && method === 'PATCH') {
       if (!botAuthorised) return unauthorised();

@@ -56,6 +56,7 @@ export async function startSlackTestApp({
   const { companies, packages, ledger, wishes, gateway, payments, outbox, subscriptions, inbound, hashToken } = services;
   const deps: SlackDeps = {
     clock: services.clock,
+    rateLimiter: services.rateLimiter,
     companies,
     packages,
     ledger,

@@ -5,7 +5,7 @@ import type { RandomBytes } from '../../core/use-cases/issue-token.ts';
 import { getMaintainerAccount, type MaintainerAccount } from '../../core/use-cases/get-maintainer-account.ts';
 import type { Sessions } from '../auth/session.ts';
 
-export type PageDeps = Pick<Ports, 'clock' | 'companies' | 'packages' | 'ledger' | 'payments' | 'gateway' | 'repositories' | 'wishes' | 'hashToken'> & {
+export type PageDeps = Pick<Ports, 'clock' | 'companies' | 'packages' | 'ledger' | 'payments' | 'gateway' | 'repositories' | 'wishes' | 'hashToken' | 'rateLimiter'> & {
   sessions: Sessions;
   /** Base of the links given to Stripe (PUBLIC_URL). */
   publicUrl: string;

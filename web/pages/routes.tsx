@@ -168,7 +168,7 @@ export function pageRoutes(deps: PageDeps): RoutePlugin {
     );
 
     companyPost(app, '/company/billing', async (actor, request, reply) => {
-      const link = await budgetSetupLink({ companies: deps.companies, payments: deps.payments, gateway: deps.gateway, actor, now: deps.clock.now() });
+      const link = await budgetSetupLink({ companies: deps.companies, payments: deps.payments, gateway: deps.gateway, actor, rateLimiter: deps.rateLimiter, address: request.ip, now: deps.clock.now() });
       if (link.url) return reply.header('cache-control', 'no-store').redirect(link.url, 303);
       const csrf = await sessions.csrfToken(request, reply);
       return send(

@@ -17,7 +17,7 @@ import type { Sessions } from '../auth/session.ts';
 import { renderPage } from './layout.tsx';
 import { NoCheckoutPage, PledgeRefusedPage, WishNotFoundPage, WishPageView, wishLinks, type PledgeNotice } from './wish.tsx';
 
-export type WishPageDeps = Pick<Ports, 'wishes' | 'discussion' | 'clock' | 'gateway' | 'outbox'> & {
+export type WishPageDeps = Pick<Ports, 'wishes' | 'discussion' | 'clock' | 'gateway' | 'outbox' | 'rateLimiter'> & {
   sessions: Pick<Sessions, 'csrfToken' | 'verifyCsrf'>;
   /** Base of canonical URLs, share links and snippets (PUBLIC_URL). */
   publicUrl: string;
@@ -96,6 +96,8 @@ export function wishPageRoutes(deps: WishPageDeps): RoutePlugin {
             id,
             currency: deps.currency,
             form: { amount: field(body, 'amount'), preset: field(body, 'preset'), name: field(body, 'name'), email: field(body, 'email') },
+            rateLimiter: deps.rateLimiter,
+            address: request.ip,
           });
           reply.header('cache-control', 'no-store');
           if (placed.checkoutUrl) return reply.redirect(placed.checkoutUrl, 303);
@@ -106,6 +108,7 @@ export function wishPageRoutes(deps: WishPageDeps): RoutePlugin {
           if (e.code === 'wish_not_found') return send(reply, <WishNotFoundPage address={addressOf(request.params)} />, 404);
           // The pledge stands but the provider failed: not the visitor's fault.
           const recorded = e.code === 'payment_failed';
+          if (e.code === 'rate_limited') reply.header('retry-after', String(e.details.retryAfterSeconds));
           return send(reply, <PledgeRefusedPage message={e.userMessage} back={back} recorded={recorded} />, recorded ? 502 : statusOf(e.code));
         }
       },

@@ -2,6 +2,8 @@ import { DomainError } from '../../errors.ts';
 import { paymentKeys } from '../../keys.ts';
 import type { Actor, CompanyStore } from '../../ports/companies.ts';
 import type { CardDetails, PaymentProvider, PaymentStore } from '../../ports/payments.ts';
+import type { RateLimiter } from '../../ports/rate-limiter.ts';
+import { enforceRateLimit } from '../../rate-limits.ts';
 import { requireAdmin } from '../require-company.ts';
 
 /**
@@ -16,6 +18,8 @@ export async function budgetSetupLink({
   gateway,
   actor,
   companyId,
+  rateLimiter,
+  address = null,
   now,
 }: {
   companies: CompanyStore;
@@ -23,6 +27,10 @@ export async function budgetSetupLink({
   gateway: PaymentProvider;
   actor?: Actor;
   companyId?: string;
+  /** Refuses an admin (or a web address) who asks for too many links (`rate_limited`); the operator (`companyId`) is not limited. */
+  rateLimiter?: RateLimiter | null;
+  /** The client's address, from the company page. */
+  address?: string | null;
   now: Date;
 }): Promise<{ url: string | null; offline: boolean; companyName: string }> {
   const company = actor ? await requireAdmin({ companies, actor }) : await companies.findById(companyId ?? '');
@@ -30,6 +38,7 @@ export async function budgetSetupLink({
     throw new DomainError('company_not_found', `No company ${companyId ?? ''}.`, { companyId });
   }
   if (gateway.mode === 'offline') return { url: null, offline: true, companyName: company.name };
+  if (actor && rateLimiter) await enforceRateLimit({ rateLimiter, action: 'checkout', subject: { user: actor.userRef, address }, now });
   const billing = await payments.billing(company.id);
   // A fresh session each time (they expire); the key only guards a double click within a minute.
   const attempt = Math.floor(now.getTime() / 60_000);

@@ -63,21 +63,27 @@ export async function settlePledgePayment({
     if (row) await payments.update(row.id, { error: `received ${received}, pledged ${pledge.amount}` });
     return { outcome: 'amount_mismatch', expected: pledge.amount, received };
   }
-  if (pledge.status === 'refunded') {
-    await ledger.append([paidTransaction(wishId, pledgeId, pledge.amount, provider)]);
-    if (row && row.status !== 'succeeded') await payments.update(row.id, { status: 'succeeded', ...(checkoutId ? { externalId: checkoutId } : {}) });
-    const refund = await refundPaidPledge({ payments, gateway, ledger, wishId, pledge: { id: pledgeId, amount: pledge.amount }, currency: wish.currency, provider, checkoutId: checkoutId ?? row?.externalId ?? null });
-    return { outcome: 'refunded_late', refund };
+  if (pledge.status !== 'refunded') {
+    const result = await confirmPledgePayment({ wishes, ledger, outbox, clock, wishId, pledgeId, provider });
+    if (!result.refunded) {
+      if (row && row.status !== 'succeeded') await payments.update(row.id, { status: 'succeeded', error: null, ...(checkoutId && !row.externalId ? { externalId: checkoutId } : {}) });
+      const funded = result.events.some((e) => e.type === 'funded');
+      // Paid after the wish was cancelled or expired (but before its refund run): refund now.
+      if (result.wish.status === 'cancelled' || result.wish.status === 'expired') {
+        const refund = await refundPaidPledge({ payments, gateway, ledger, wishId, pledge: { id: pledgeId, amount: pledge.amount }, currency: wish.currency, provider, checkoutId: checkoutId ?? row?.externalId ?? null });
+        if (refund === 'succeeded') await markRefunded(wishes, wishId, pledgeId, clock);
+      }
+      return { outcome: 'paid', newlyPaid: result.newlyPaid, funded };
+    }
   }
-  const result = await confirmPledgePayment({ wishes, ledger, outbox, clock, wishId, pledgeId, provider });
-  if (row && row.status !== 'succeeded') await payments.update(row.id, { status: 'succeeded', error: null, ...(checkoutId && !row.externalId ? { externalId: checkoutId } : {}) });
-  const funded = result.events.some((e) => e.type === 'funded');
-  // Paid after the wish was cancelled or expired (but before its refund run): refund now.
-  if (result.wish.status === 'cancelled' || result.wish.status === 'expired') {
-    const refund = await refundPaidPledge({ payments, gateway, ledger, wishId, pledge: { id: pledgeId, amount: pledge.amount }, currency: wish.currency, provider, checkoutId: checkoutId ?? row?.externalId ?? null });
-    if (refund === 'succeeded') await markRefunded(wishes, wishId, pledgeId, clock);
-  }
-  return { outcome: 'paid', newlyPaid: result.newlyPaid, funded };
+  // The pledge was released (withdrawn, its wish cancelled or expired) or its charge already
+  // refunded by the provider: the money is recorded and given back, never counted as paid.
+  // When the provider refunded it first, the refund row is already succeeded and nothing is
+  // asked of the gateway again.
+  await ledger.append([paidTransaction(wishId, pledgeId, pledge.amount, provider)]);
+  if (row && row.status !== 'succeeded') await payments.update(row.id, { status: 'succeeded', ...(checkoutId && !row.externalId ? { externalId: checkoutId } : {}) });
+  const refund = await refundPaidPledge({ payments, gateway, ledger, wishId, pledge: { id: pledgeId, amount: pledge.amount }, currency: wish.currency, provider, checkoutId: checkoutId ?? row?.externalId ?? null });
+  return { outcome: 'refunded_late', refund };
 }
 
 /** The `pledge_paid` movement, as confirmPledgePayment writes it (same key). */

@@ -1,4 +1,4 @@
-import { DomainError } from '../../errors.ts';
+import { DomainError, ok } from '../../errors.ts';
 import { ledgerKeys } from '../../keys.ts';
 import { accounts, transaction } from '../../ledger.ts';
 import type { Clock } from '../../ports/clock.ts';
@@ -12,7 +12,8 @@ import { publish } from './support.ts';
  * Records that a pledge's money arrived (Stripe webhook, or an operator for offline pledges):
  * the pledge becomes paid, and the ledger moves its amount from `external:<provider>` into
  * the wish's escrow (`pledge_paid`, key `pledge:<id>:paid`). Idempotent: a second call changes
- * nothing. The payment that reaches the quote funds the wish, exactly once.
+ * nothing. The payment that reaches the quote funds the wish, exactly once. A pledge already
+ * released or refunded is left as it is (`refunded: true`, nothing written).
  *
  * Example: pledge p1 of 5000 via Stripe → entries external:stripe −5000, wish:acme/ui#7 +5000.
  */
@@ -32,19 +33,25 @@ export async function confirmPledgePayment({
   wishId: WishId;
   pledgeId: string;
   provider: 'stripe' | 'offline';
-}): Promise<WishChange & { newlyPaid: boolean }> {
+}): Promise<WishChange & { newlyPaid: boolean; refunded: boolean }> {
   let newlyPaid = false;
+  let refunded = false;
   const change = await wishes.update(wishId, (w) => {
     newlyPaid = w.pledges.some((p) => p.id === pledgeId && p.status === 'committed');
+    // Decided under the wish's lock: a pledge released or refunded meanwhile (a refund event
+    // that overtook this payment) is never counted as paid; the caller returns the money.
+    refunded = w.pledges.some((p) => p.id === pledgeId && p.status === 'refunded');
+    if (refunded) return ok({ wish: w, events: [] });
     return markPledgePaid(w, pledgeId, clock.now());
   });
   const pledge = change.wish.pledges.find((p) => p.id === pledgeId);
   if (!pledge) throw new DomainError('not_found', `No pledge ${pledgeId} on wish ${wishId}.`, { wishId, pledgeId });
+  if (refunded) return { ...change, newlyPaid: false, refunded: true };
   // Appended even when the pledge was already paid: the key makes it a no-op, and it repairs
   // a crash between the two writes.
   await ledger.append([paidTransaction(wishId, pledgeId, pledge.amount, provider)]);
   await publish(outbox, change);
-  return { ...change, newlyPaid };
+  return { ...change, newlyPaid, refunded: false };
 }
 
 /**

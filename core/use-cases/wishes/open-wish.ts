@@ -4,6 +4,8 @@ import type { Money } from '../../money.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { NotificationOutbox } from '../../ports/notifications.ts';
 import type { PaymentGateway } from '../../ports/payments.ts';
+import type { RateLimiter } from '../../ports/rate-limiter.ts';
+import { enforceRateLimit } from '../../rate-limits.ts';
 import type { WishStore } from '../../ports/wishes.ts';
 import { openWish as open, type Pledge, type Wish, type WishEvent, type WishId } from '../../wishlist.ts';
 import { publish, randomPledgeId, startPledgeCollection } from './support.ts';
@@ -24,6 +26,7 @@ export async function openWish({
   requester,
   commitment = null,
   gateway,
+  rateLimiter,
   newId = randomPledgeId,
 }: {
   wishes: WishStore;
@@ -39,6 +42,11 @@ export async function openWish({
   commitment?: Money | null;
   /** Collects the commitment; untouched without one. */
   gateway: PaymentGateway;
+  /**
+   * Refuses a requester who opens too many wishes at once (`rate_limited`), before anything is
+   * written. Every front-end passes it (their deps require it); only trusted callers (seeding) omit it.
+   */
+  rateLimiter?: RateLimiter | null;
   newId?: () => string;
 }): Promise<{ wish: Wish; events: readonly WishEvent[]; commitment: Pledge | null; checkoutUrl: string | null; offline: boolean }> {
   if (commitment && commitment.currency !== currency) {
@@ -47,6 +55,7 @@ export async function openWish({
       issueHintFor('wish'),
     );
   }
+  if (rateLimiter) await enforceRateLimit({ rateLimiter, action: 'wish', subject: { user: `github:${requester}` }, now: clock.now() });
   const change = unwrap(
     open({ id, title, description, requester, currency, commitment: commitment?.amount ?? null, commitmentId: newId(), at: clock.now() }),
   );

@@ -3,6 +3,8 @@ import { formatMoney, maxAmountMinor, money, type Money } from '../../money.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { NotificationOutbox } from '../../ports/notifications.ts';
 import type { PaymentGateway } from '../../ports/payments.ts';
+import type { RateLimiter } from '../../ports/rate-limiter.ts';
+import { enforceRateLimit } from '../../rate-limits.ts';
 import type { WishStore } from '../../ports/wishes.ts';
 import { addPledge, type Pledger, type Wish, type WishId } from '../../wishlist.ts';
 import { publish, randomPledgeId, startPledgeCollection } from './support.ts';
@@ -21,6 +23,8 @@ export async function placePledge({
   id,
   pledger,
   amount,
+  rateLimiter,
+  address = null,
   newId = randomPledgeId,
 }: {
   wishes: WishStore;
@@ -30,8 +34,18 @@ export async function placePledge({
   id: WishId;
   pledger: Pledger;
   amount: Money;
+  /**
+   * Refuses a pledger (or a web address) who pledges too often (`rate_limited`), before anything
+   * is written. Every front-end passes it (their deps require it); only trusted callers (seeding) omit it.
+   */
+  rateLimiter?: RateLimiter | null;
+  /** The client's address, for a pledge from the web. */
+  address?: string | null;
   newId?: () => string;
 }): Promise<{ wish: Wish; pledgeId: string; checkoutUrl: string | null; offline: boolean }> {
+  // A guest without an e-mail is a new pledger each time: only their address is counted.
+  const user = pledger.id.startsWith('guest:') ? null : `${pledger.source}:${pledger.id}`;
+  if (rateLimiter) await enforceRateLimit({ rateLimiter, action: 'pledge', subject: { user, address }, now: clock.now() });
   const pledgeId = newId();
   const change = await wishes.update(id, (w) => {
     if (amount.currency !== w.currency) {

@@ -4,6 +4,7 @@ import { minorUnitDigits, money, parseAmount, type Money } from '../../money.ts'
 import type { Clock } from '../../ports/clock.ts';
 import type { NotificationOutbox } from '../../ports/notifications.ts';
 import type { PaymentGateway } from '../../ports/payments.ts';
+import type { RateLimiter } from '../../ports/rate-limiter.ts';
 import type { WishStore } from '../../ports/wishes.ts';
 import type { Pledger, Wish, WishId } from '../../wishlist.ts';
 import { placePledge } from './place-pledge.ts';
@@ -80,6 +81,8 @@ export async function placeWebPledge({
   id,
   currency,
   form,
+  rateLimiter,
+  address,
   newId = randomPledgeId,
 }: {
   wishes: WishStore;
@@ -90,11 +93,14 @@ export async function placeWebPledge({
   /** The settlement currency: what the typed amount is in. */
   currency: string;
   form: WebPledgeForm;
+  rateLimiter?: RateLimiter | null;
+  /** The visitor's address (each address may pledge only so often). */
+  address?: string | null;
   newId?: () => string;
 }): Promise<{ wish: Wish; pledgeId: string; amount: Money; checkoutUrl: string | null; offline: boolean }> {
   const request = readWebPledge(form, currency);
   if (!request.ok) throw request.error;
   const pledgeId = newId();
-  const placed = await placePledge({ wishes, gateway, outbox, clock, id, pledger: webPledger(request.value, pledgeId), amount: request.value.amount, newId: () => pledgeId });
+  const placed = await placePledge({ wishes, gateway, outbox, clock, id, pledger: webPledger(request.value, pledgeId), amount: request.value.amount, rateLimiter, address, newId: () => pledgeId });
   return { ...placed, amount: request.value.amount };
 }
