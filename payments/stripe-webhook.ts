@@ -17,6 +17,7 @@ import { recordProviderRefund } from '../core/use-cases/payments/record-provider
 import { settlePledgePayment } from '../core/use-cases/payments/settle-pledge-payment.ts';
 import { cleanJson } from '../core/text.ts';
 import { HttpError, type RoutePlugin } from '../edge/http.ts';
+import { freshTimestamp } from '../edge/freshness.ts';
 import { jsonBoundsProblem } from '../edge/json-guard.ts';
 import type { Logger } from '../edge/logger.ts';
 import { createStripeClient } from './stripe-gateway.ts';
@@ -60,6 +61,12 @@ export function stripeWebhookRoutes(deps: StripeWebhookDeps): RoutePlugin | null
       // Bounded before the SDK parses it: a document thousands of levels deep is refused, never parsed or stored.
       const tooDeep = jsonBoundsProblem(raw);
       if (tooDeep) throw new HttpError(400, tooDeep.code, tooDeep.message);
+      // The SDK refuses signatures older than 5 minutes but not ones dated ahead: the same window
+      // as Slack and Discord, both ways, so a request signed in advance cannot be replayed later.
+      const signedAt = /(?:^|,)\s*t=(\d+)/.exec(signature)?.[1];
+      if (signedAt !== undefined && !freshTimestamp(signedAt, Date.now())) {
+        throw new HttpError(400, 'invalid_signature', 'The Stripe signature is invalid or too old.');
+      }
       let event: Stripe.Event;
       try {
         // Verifies the HMAC of the raw body and refuses timestamps older than 5 minutes (replays).

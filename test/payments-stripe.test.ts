@@ -178,9 +178,11 @@ describe('pledges through Stripe Checkout', () => {
     const before = await db.prisma.inboundEvent.count();
     const tampered = await deliver(event, { tamper: (t) => t.replace('"amount_total": 3000', '"amount_total": 300000') });
     const stale = await deliver(event, { timestamp: Math.floor(now.getTime() / 1000) - 3600 });
+    const ahead = await deliver(event, { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 }); // signed 6 minutes ahead
     const wrongSecret = await deliver(event, { secret: 'whsec_someone_else' });
     const unsigned = await fetch(`${base}/stripe/webhooks`, { method: 'POST', body: JSON.stringify(event) });
-    expect([tampered.status, stale.status, wrongSecret.status, unsigned.status]).toEqual([400, 400, 400, 400]);
+    expect([tampered.status, stale.status, ahead.status, wrongSecret.status, unsigned.status]).toEqual([400, 400, 400, 400, 400]);
+    expect(ahead.body.error.code).toBe('invalid_signature');
     expect(tampered.body.error.code).toBe('invalid_signature');
     expect(JSON.stringify(tampered.body)).not.toMatch(/at .*\.ts/); // no stack trace
     expect(await db.prisma.inboundEvent.count()).toBe(before);
