@@ -8,7 +8,7 @@ import { PrismaSlackInstallationStore } from '../prisma/slack-installation-store
 import { githubContribution } from '../bots/github/index.ts';
 import { githubDeps } from './github.ts';
 import { attachWorker } from '../worker/index.ts';
-import { startThreadGateway } from '../bots/discord/gateway/client.ts';
+import { startThreadGateway, type ThreadGateway } from '../bots/discord/gateway/client.ts';
 import { queueTarget, workerDeps } from './worker.ts';
 import type { HealthProbe, Mount } from '../edge/contribution.ts';
 import type { Services } from './services.ts';
@@ -36,7 +36,7 @@ export async function assemblePlatform(services: Services): Promise<Platform> {
     platform.mounts.push(...(slack.mounts ?? []));
     platform.routes.push(...(slack.routes ?? []));
   }
-  const gw = services.config.discordGateway && services.config.discord?.botToken ? startThreadGateway({ threads: services.threads, identityLinks: services.identityLinks, outbox: services.outbox, inbound: services.inbound, leases: services.leases, log: services.log, settings: { apiUrl: services.config.discord.apiUrl, botToken: services.config.discord.botToken } }) : null; // Discord thread messages → issues (one process holds it)
+  const gw = threadRelay(services); // Discord thread messages → issues (one process holds it)
   if (gw) platform.stops.push(() => gw.stop());
   const jobs = await attachWorker(platform, workerDeps(services), queueTarget(services)); // queues, jobs and schedules, in-process
   platform.routes.push(...operatorRoutes(services, jobs)); // /admin/* (404 without UPKEEP_ADMIN_TOKEN)
@@ -54,4 +54,16 @@ export function slackDeps(s: Services, settings: SlackSettings): SlackDeps {
   const { clock, companies, packages, ledger, wishes, gateway, payments, outbox, subscriptions, inbound, hashToken, rateLimiter, log } = s;
   const installations = settings.oauth ? new PrismaSlackInstallationStore(s.db.prisma) : null;
   return { clock, companies, packages, ledger, wishes, gateway, payments, outbox, subscriptions, inbound, hashToken, rateLimiter, log, publicUrl: s.config.publicUrl, currency: s.config.currency, settings, installations };
+}
+
+/**
+ * The Gateway connection that relays Discord thread messages to issues, when `DISCORD_GATEWAY=on`
+ * and a bot token is set. Every `npm start` and `npm run worker` may start it: a lease lets one
+ * process at a time hold the connection, and another takes over when it stops.
+ */
+export function threadRelay(s: Services): ThreadGateway | null {
+  const discord = s.config.discord;
+  if (!s.config.discordGateway || !discord?.botToken) return null;
+  const { threads, identityLinks, outbox, inbound, leases, log } = s;
+  return startThreadGateway({ threads, identityLinks, outbox, inbound, leases, log, settings: { apiUrl: discord.apiUrl, botToken: discord.botToken } });
 }

@@ -7,6 +7,7 @@ import { openDatabase } from '../prisma/db.ts';
 import { loadConfigOrExit, run, stopOnSignals } from './lifecycle.ts';
 import { createLogger } from '../edge/logger.ts';
 import { createServices } from './services.ts';
+import { threadRelay } from './platform.ts';
 import { startWorker } from './worker.ts';
 
 async function main(): Promise<void> {
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
     console.warn(`The embedded database in ${config.database.kind === 'pglite' ? config.database.dataDir : ''} belongs to this process: do not run \`npm start\` on it at the same time (its worker already runs in-process).`);
   }
 
-  stopOnSignals(log, [() => jobs.stop(), () => db.close()]);
+  const relay = threadRelay(services);
+  stopOnSignals(log, [...(relay ? [() => relay.stop()] : []), () => jobs.stop(), () => db.close()]);
 }
 
 run('Upkeep worker', main);
