@@ -11,7 +11,8 @@ import type { HistoryEntry } from '../../core/use-cases/get-history.ts';
 import type { DependencyView } from '../../core/use-cases/list-dependencies.ts';
 import type { AllocationViolation } from '../../core/use-cases/set-allocation.ts';
 import { billingBlocks } from './billing.ts';
-import { allocationChart, context, divider, esc, header, listBlocks, plural, section, warningNote } from './render.ts';
+import { allocationChart, context, divider, esc, header, listBlocks, section, warningNote } from './render.ts';
+import { plural } from '../../core/plural.ts';
 
 export const ALLOCATION_CALLBACK = 'upkeep_allocation';
 export const IMPORT_CALLBACK = 'upkeep_import';

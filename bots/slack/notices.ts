@@ -8,7 +8,8 @@ import { formatMoney, money } from '../../core/money.ts';
 import type { Notice } from '../../core/ports/notifications.ts';
 import type { ErrorHint } from '../../core/errors.ts';
 import { renderHint } from './errors.ts';
-import { bar, context, esc, plural, section } from './render.ts';
+import { bar, context, esc, section } from './render.ts';
+import { plural } from '../../core/plural.ts';
 
 type KnownBlock = types.KnownBlock;
 

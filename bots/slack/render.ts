@@ -12,6 +12,7 @@ import type { AllocatedLine } from '../../core/use-cases/set-allocation.ts';
 import type { DependencyView } from '../../core/use-cases/list-dependencies.ts';
 import type { PackageView } from '../../core/use-cases/views.ts';
 import { STATUS_NAME, wishProgress, type Wish } from '../../core/wishlist.ts';
+import { plural } from '../../core/plural.ts';
 
 /** What a handler answers: the ack body of a slash command, or a `respond()` payload. */
 export interface SlackReply {
@@ -61,7 +62,6 @@ export function reply(text: string, blocks?: KnownBlock[]): SlackReply {
 }
 
 /** `1 pledger`, `3 pledgers`. */
-export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
 
 const fmt = (m: Money | null): string => (m ? formatMoney(m) : '—');
 

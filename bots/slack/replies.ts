@@ -5,7 +5,8 @@ import { formatMoney, money, type Money } from '../../core/money.ts';
 import type { Visibility } from '../../core/ports/companies.ts';
 import { STATUS_NAME, type Wish } from '../../core/wishlist.ts';
 import type { types } from '@slack/bolt';
-import { context, esc, listBlocks, plural, reply, section, type SlackReply } from './render.ts';
+import { context, esc, listBlocks, reply, section, type SlackReply } from './render.ts';
+import { plural } from '../../core/plural.ts';
 
 type KnownBlock = types.KnownBlock;
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { formatMoney } from '../../core/money.ts';
 import type { WishStore } from '../../core/ports/wishes.ts';
 import { fundingGap, parseWishId, toPublicWish, type Wish, type WishStatus } from '../../core/wishlist.ts';
+import { plural } from '../../core/plural.ts';
 
 export interface WishCard {
   /** `acme/ui#7`. */
@@ -48,7 +49,6 @@ const OUTCOME: Record<WishStatus, string> = {
   expired: 'Pledges refunded',
 };
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** The card of a wish at `now` (for the days left). */
 export function wishCard(wish: Wish, now: Date): WishCard {

@@ -6,6 +6,7 @@ import type { PackageSummary } from '../../core/use-cases/get-package-page.ts';
 import type { WishCard } from '../../core/wishlist/closeness.ts';
 import { wishIdParts, type WishStatus } from '../../core/wishlist.ts';
 import { amount, dayText, monthName } from './format.ts';
+import { plural } from '../../core/plural.ts';
 
 /** Links of the public pages, absolute under PUBLIC_URL (canonical URLs, snippets) or relative (navigation). */
 export const publicPaths = {
@@ -64,7 +65,6 @@ export function ProgressBar({ percent, label }: { percent: number; label: string
   );
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** `€180.00 raised of €300.00`, or what was pledged before any quote. */
 export function raisedText(w: WishCard): string {

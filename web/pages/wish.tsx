@@ -13,6 +13,7 @@ import { renderMarkdown } from '../markdown.ts';
 import { amount, dayText } from './format.ts';
 import { CsrfField, Layout, MessagePage } from './layout.tsx';
 import { PublicStyle, STATUS_TEXT } from './public-parts.tsx';
+import { plural } from '../../core/plural.ts';
 
 /** What the page says after Stripe or the form sent the browser back (fixed texts: nothing from the URL is shown). */
 export type PledgeNotice = 'paid' | 'cancelled' | 'recorded';
@@ -36,7 +37,6 @@ export function wishLinks(publicUrl: string, id: WishId) {
 /** Text for an attribute of a snippet people paste into their own HTML. */
 const attribute = (s: string) => s.replace(/[&"<>]/g, (c) => ({ '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' })[c]!);
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** `€180.00 raised of €300.00 — €120.00 to go`, as the page, the meta and the share texts say it. */
 export function fundingSentence(page: WishPage): string {
