@@ -81,4 +81,14 @@ describe('cleanJson', () => {
     expect(cleanJson({ n: 1, b: true, z: null, s: 'a\u0000', l: [0, 'b\uD800'], at })).toEqual({ n: 1, b: true, z: null, s: 'a', l: [0, 'b\uFFFD'], at });
     expect(cleanJson({ at }).at).toBe(at);
   });
+
+  it('keeps a "__proto__" key from a parsed payload as data, never as a prototype', () => {
+    const input = JSON.parse('{"__proto__": {"polluted": "x\\u0000"}, "list": [{"__proto__": 0}]}');
+    const out = cleanJson(input) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['__proto__', 'list']);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ polluted: 'x' });
+    expect((out as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":"x"},"list":[{"__proto__":0}]}');
+  });
 });

@@ -36,19 +36,24 @@ export function cleanJson<T>(value: T): T {
     const { holder, key } = stack.pop()!;
     const v = holder[key];
     if (typeof v === 'string') {
-      holder[key] = cleanText(v);
+      put(holder, key, cleanText(v));
     } else if (Array.isArray(v)) {
       const copy = v.slice();
-      holder[key] = copy;
+      put(holder, key, copy);
       for (let i = 0; i < copy.length; i++) stack.push({ holder: copy as never, key: i });
     } else if (v !== null && typeof v === 'object' && isPlain(v)) {
       const copy: Record<string, unknown> = {};
-      for (const [k, inner] of Object.entries(v)) copy[cleanText(k)] = inner;
-      holder[key] = copy;
+      for (const [k, inner] of Object.entries(v)) put(copy, cleanText(k), inner);
+      put(holder, key, copy);
       for (const k of Object.keys(copy)) stack.push({ holder: copy as never, key: k });
     }
   }
   return root.v as T;
+}
+
+/** An own property even for the key `__proto__`, which JSON.parse creates and plain assignment would turn into a prototype. */
+function put(holder: Record<string | number, unknown>, key: string | number, value: unknown): void {
+  Object.defineProperty(holder, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function isPlain(v: object): boolean {
