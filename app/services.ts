@@ -23,7 +23,7 @@ import { PrismaSubscriptionStore } from '../prisma/subscription-store.ts';
 import { PrismaNotificationOutbox } from '../prisma/notification-outbox.ts';
 import type { Logger } from '../edge/logger.ts';
 import type { Ports } from '../core/ports/index.ts';
-import { PrismaInboundLog } from '../prisma/inbound-log.ts';
+import { PrismaInboundLog, PrismaInboundTransactions, type InboundStoreFactory } from '../prisma/inbound-log.ts';
 import { PrismaRateLimiter } from '../prisma/rate-limiter.ts';
 import type { Config } from './config.ts';
 
@@ -37,23 +37,29 @@ export interface Services extends Ports {
 export const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 export function createServices({ config, db, clock, log }: { config: Config; db: Database; clock: Clock; log: Logger }): Services {
-  const paymentStore = new PrismaPaymentStore(db.prisma);
+  // Built the same way on the database and on an inbound delivery's transaction.
+  const effectStores: InboundStoreFactory = (client, outbox) => ({
+    companies: new PrismaCompanyStore(client),
+    ledger: new PrismaLedgerStore(client),
+    // Every wish change also records, with the GitHub App, its status-comment and announcement
+    // notices and, with a Discord bot, the update of its posted cards.
+    wishes: new PrismaWishStore(client, config.github || config.discord?.botToken ? outbox : null, { github: config.github !== null, discord: Boolean(config.discord?.botToken) }),
+    payments: new PrismaPaymentStore(client),
+    unfundedMonths: new PrismaUnfundedMonthStore(client),
+  });
   const outbox = new PrismaNotificationOutbox(db.prisma);
+  const stores = effectStores(db.prisma, outbox);
   return {
     config,
     db,
     clock,
     log,
-    companies: new PrismaCompanyStore(db.prisma),
+    ...stores,
     packages: new PrismaPackageDirectory(db.prisma),
-    ledger: new PrismaLedgerStore(db.prisma),
     fundingStats: new PrismaFundingStats(db.prisma),
     identityLinks: new PrismaIdentityLinkStore(db.prisma),
     subscriptions: new PrismaSubscriptionStore(db.prisma),
     hashToken: sha256Hex,
-    // Every wish change also records, with the GitHub App, its status-comment and announcement
-    // notices and, with a Discord bot, the update of its posted cards.
-    wishes: new PrismaWishStore(db.prisma, config.github || config.discord?.botToken ? outbox : null, { github: config.github !== null, discord: Boolean(config.discord?.botToken) }),
     wishMessages: new PrismaWishMessageStore(db.prisma),
     wishSearch: new PrismaWishSearch(db.prisma),
     discussion: new PrismaWishDiscussion(db.prisma),
@@ -63,10 +69,9 @@ export function createServices({ config, db, clock, log }: { config: Config; db:
     activity: config.github ? githubActivitySource(config.github, log) : null,
     outbox,
     notifications: outbox,
-    gateway: createPaymentGateway(config, paymentStore),
-    payments: paymentStore,
-    unfundedMonths: new PrismaUnfundedMonthStore(db.prisma),
+    gateway: createPaymentGateway(config, stores.payments),
     inbound: new PrismaInboundLog(db.prisma),
+    inboundEffects: new PrismaInboundTransactions(db.prisma, outbox, effectStores),
     rateLimiter: new PrismaRateLimiter(db.prisma),
   };
 }

@@ -56,8 +56,8 @@ export function accountAndCompanyRoutes(s: Services): RoutePlugin[] {
 
 /** POST /stripe/webhooks, or nothing when payments are offline. */
 export function paymentRoutes(s: Services): RoutePlugin[] {
-  const { wishes, ledger, outbox, clock, gateway, payments, unfundedMonths, companies, inbound, log } = s;
-  const stripe = stripeWebhookRoutes({ wishes, ledger, outbox, clock, gateway, payments, unfundedMonths, companies, inbound, log, settings: s.config.stripe });
+  const { clock, gateway, inboundEffects, log } = s;
+  const stripe = stripeWebhookRoutes({ clock, gateway, inboundEffects, log, settings: s.config.stripe });
   return stripe ? [stripe] : [];
 }
 

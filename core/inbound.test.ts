@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors.ts';
-import { receiveOnce } from './inbound.ts';
-import type { InboundLog } from './ports/inbound.ts';
+import { applyOnce, DeliveryIncomplete, receiveOnce } from './inbound.ts';
+import type { InboundEffectStores, InboundLog, InboundTransactions } from './ports/inbound.ts';
 
 function memoryLog(): InboundLog & { rows: Map<string, unknown> } {
   const rows = new Map<string, unknown>();
@@ -75,5 +75,88 @@ describe('receiveOnce', () => {
     const log = memoryLog();
     await receiveOnce(log, { source: 'stripe', externalId: 'evt_1', kind: 'charge.refunded', payload: { id: 'ch_1' } }, 'record-after', async () => null);
     expect([...log.rows.values()]).toEqual([{ id: 'ch_1' }]);
+  });
+});
+
+/**
+ * One database in memory: the log's rows and the effect's rows, changed by transactions that
+ * run one at a time (as concurrent ones wait on the record's key) and are undone when they throw.
+ */
+function memoryDatabase() {
+  const log = memoryLog();
+  const effects: string[] = [];
+  let queue: Promise<unknown> = Promise.resolve();
+  const transactions: InboundTransactions = {
+    run<T>(work: (stores: InboundEffectStores) => Promise<T>): Promise<T> {
+      const next = queue.then(async () => {
+        const rows = new Map(log.rows);
+        const written = effects.length;
+        try {
+          // The effects here write to `effects`; only the log is a store.
+          return await work({ inbound: log } as unknown as InboundEffectStores);
+        } catch (e) {
+          log.rows.clear();
+          for (const [k, v] of rows) log.rows.set(k, v);
+          effects.length = written;
+          throw e;
+        }
+      });
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
+  return { log, effects, transactions };
+}
+
+describe('applyOnce', () => {
+  const event = { source: 'stripe', externalId: 'evt_1', kind: 'checkout.session.completed', payload: { id: 'cs_1' } };
+
+  it('applies the effect and records the delivery together; a redelivery applies nothing', async () => {
+    const db = memoryDatabase();
+    const first = await applyOnce(db.transactions, event, async () => db.effects.push('paid'));
+    const second = await applyOnce(db.transactions, event, async () => db.effects.push('paid'));
+    expect(first).toEqual({ duplicate: false, value: 1 });
+    expect(second).toEqual({ duplicate: true });
+    expect(db.effects).toEqual(['paid']);
+    expect([...db.log.rows.values()]).toEqual([{ id: 'cs_1' }]);
+  });
+
+  it('an effect that fails after writing leaves neither its writes nor the record; the redelivery applies it', async () => {
+    const db = memoryDatabase();
+    const failing = async () => {
+      db.effects.push('wish updated');
+      throw new Error('ledger refused');
+    };
+    await expect(applyOnce(db.transactions, event, failing)).rejects.toThrow('ledger refused');
+    expect(db.effects).toEqual([]);
+    expect(db.log.rows.size).toBe(0);
+    expect(await applyOnce(db.transactions, event, async () => db.effects.push('wish updated', 'ledger'))).toEqual({ duplicate: false, value: 2 });
+    expect(db.effects).toEqual(['wish updated', 'ledger']);
+  });
+
+  it('a refusal is thrown too (the caller decides whether it is an answer worth recording)', async () => {
+    const db = memoryDatabase();
+    await expect(applyOnce(db.transactions, event, async () => Promise.reject(new DomainError('wish_not_found', 'No such wish.')))).rejects.toThrow('No such wish');
+    expect(db.log.rows.size).toBe(0);
+  });
+
+  it('an incomplete effect keeps its writes but not the record, and is rethrown so the provider redelivers', async () => {
+    const db = memoryDatabase();
+    const pending = async () => {
+      db.effects.push('card saved', 'charge attempted');
+      throw new DeliveryIncomplete('no answer from Stripe yet');
+    };
+    await expect(applyOnce(db.transactions, event, pending)).rejects.toBeInstanceOf(DeliveryIncomplete);
+    expect(db.effects).toEqual(['card saved', 'charge attempted']);
+    expect(db.log.rows.size).toBe(0);
+    expect(await applyOnce(db.transactions, event, async () => 'finished')).toEqual({ duplicate: false, value: 'finished' });
+    expect(await applyOnce(db.transactions, event, async () => 'again')).toEqual({ duplicate: true });
+  });
+
+  it('concurrent deliveries: one applies the effect, the others find it recorded', async () => {
+    const db = memoryDatabase();
+    const replies = await Promise.all(Array.from({ length: 10 }, () => applyOnce(db.transactions, event, async () => db.effects.push('paid'))));
+    expect(replies.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(db.effects).toEqual(['paid']);
   });
 });

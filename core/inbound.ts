@@ -1,8 +1,13 @@
 /**
  * The one deduplication helper for inbound deliveries. Providers redeliver (GitHub and Stripe on
  * a 5xx or a time-out, Slack after 3 s, Discord never), so each delivery is handled at most once
- * in effect, with one of two explicit policies:
+ * in effect, with one of these explicit policies:
  *
+ * - `applyOnce` (its own function): the delivery's record and its effect commit in ONE database
+ *   transaction. The record is inserted first, so a duplicate (recorded before, or by a
+ *   concurrent delivery that committed meanwhile) is found inside the transaction and the effect
+ *   does not run; an effect that fails rolls the record back with it, so the provider's
+ *   redelivery applies it from the start. For providers whose events carry money (Stripe).
  * - `claim-first`: the delivery is claimed before handling, so a concurrent redelivery is skipped
  *   at once. If handling fails with an error a retry may fix (`retryable`), the claim is
  *   released and the provider's redelivery is handled again; a refusal (DomainError) keeps the
@@ -16,10 +21,11 @@
  *   and forms, which Slack itself retries only while the first attempt is unanswered).
  * - `record-after`: handling runs first and must be idempotent (every effect has its own key);
  *   the delivery is recorded only once it succeeded, so a crash mid-way is completed by the
- *   redelivery. A delivery already recorded is skipped without running the handler.
+ *   redelivery. A delivery already recorded is skipped without running the handler. Left for
+ *   the Discord Gateway relay, whose effect is one keyed outbox notice.
  */
 import { isDomainError } from './errors.ts';
-import type { InboundLog } from './ports/inbound.ts';
+import type { InboundEffectStores, InboundLog, InboundTransactions } from './ports/inbound.ts';
 
 export type InboundPolicy = 'claim-first' | 'claim-first-release-refusals' | 'record-after';
 
@@ -67,4 +73,38 @@ export async function receiveOnce<T>(
   // A concurrent delivery may have recorded it meanwhile: both ran idempotent effects.
   await inbound.claim(source, externalId, kind, payload);
   return { duplicate: false, value };
+}
+
+/**
+ * Thrown by an effect that applied what it could (every part under its own key) but is not done,
+ * e.g. a charge the provider has not answered yet: what it wrote is committed, the delivery is
+ * not recorded, and `applyOnce` rethrows it so the provider redelivers and the next run finishes.
+ */
+export class DeliveryIncomplete extends Error {
+  override readonly name = 'DeliveryIncomplete';
+}
+
+/**
+ * Records `delivery` and runs `effect` in one database transaction (see the policies above):
+ * a duplicate does not run the effect; an effect that throws leaves neither its writes nor the
+ * record, except `DeliveryIncomplete`, which keeps the writes and forgets the record.
+ */
+export async function applyOnce<T>(
+  transactions: InboundTransactions,
+  delivery: InboundDelivery,
+  effect: (stores: InboundEffectStores) => Promise<T>,
+): Promise<Received<T>> {
+  const { source, externalId, kind = null, payload } = delivery;
+  const outcome = await transactions.run(async (stores): Promise<Received<T> | { incomplete: DeliveryIncomplete }> => {
+    if (!(await stores.inbound.claim(source, externalId, kind, payload))) return { duplicate: true };
+    try {
+      return { duplicate: false, value: await effect(stores) };
+    } catch (e) {
+      if (!(e instanceof DeliveryIncomplete)) throw e;
+      await stores.inbound.release(source, externalId);
+      return { incomplete: e };
+    }
+  });
+  if ('incomplete' in outcome) throw outcome.incomplete;
+  return outcome;
 }

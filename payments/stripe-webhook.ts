@@ -1,11 +1,11 @@
-// POST /stripe/webhooks: Stripe events, verified on the raw body (`Stripe-Signature`), handled
-// at most once in effect. A delivery already recorded is acknowledged without effect; a new
-// one is handled by idempotent use-cases and only then recorded ('record-after'), so a crash
-// mid-way makes Stripe redeliver and the handling completes (never doubles: every movement
-// has its key).
+// POST /stripe/webhooks: Stripe events, verified on the raw body (`Stripe-Signature`), applied
+// exactly once: the event's record and its effect commit in one database transaction
+// (core/inbound.ts `applyOnce`), so a delivery already recorded is acknowledged without effect,
+// and a crash or a failure mid-way leaves neither, and Stripe's redelivery applies it whole.
+// Calls to Stripe made while handling carry idempotency keys, so a repeat is answered the same.
 import type Stripe from 'stripe';
 import { isDomainError } from '../core/errors.ts';
-import { receiveOnce } from '../core/inbound.ts';
+import { applyOnce, DeliveryIncomplete } from '../core/inbound.ts';
 import { paymentKeys } from '../core/keys.ts';
 import type { Ports } from '../core/ports/index.ts';
 import type { WishId } from '../core/wishlist.ts';
@@ -34,10 +34,11 @@ export interface StripeSettings {
   apiUrl: string | null;
 }
 
-/** What handling one verified event needs. */
+/** What handling one verified event needs: the stores are those of the event's transaction. */
 export type StripeEventDeps = Pick<Ports, 'wishes' | 'ledger' | 'outbox' | 'clock' | 'gateway' | 'payments' | 'unfundedMonths' | 'companies'> & { log: Logger };
 
-export type StripeWebhookDeps = StripeEventDeps & Pick<Ports, 'inbound'> & { settings: StripeSettings | null };
+/** No store of its own: every write goes through the stores `applyOnce` binds to the event's transaction. */
+export type StripeWebhookDeps = Pick<Ports, 'clock' | 'gateway' | 'inboundEffects'> & { log: Logger; settings: StripeSettings | null };
 
 type Obj = Record<string, any>;
 
@@ -63,7 +64,8 @@ export function stripeWebhookRoutes(deps: StripeWebhookDeps): RoutePlugin | null
       if (tooDeep) throw new HttpError(400, tooDeep.code, tooDeep.message);
       // The SDK refuses signatures older than 5 minutes but not ones dated ahead: the same window
       // as Slack and Discord, both ways, so a request signed in advance cannot be replayed later.
-      const signedAt = /(?:^|,)\s*t=(\d+)/.exec(signature)?.[1];
+      // Read as the SDK reads it (the last `t=` item), or a fresh `t=` put in front would vouch for a later-dated signature.
+      const signedAt = signature.split(',').map((item) => item.split('=')).filter(([k]) => k === 't').pop()?.[1];
       if (signedAt !== undefined && !freshTimestamp(signedAt, Date.now())) {
         throw new HttpError(400, 'invalid_signature', 'The Stripe signature is invalid or too old.');
       }
@@ -80,11 +82,12 @@ export function stripeWebhookRoutes(deps: StripeWebhookDeps): RoutePlugin | null
       }
       // Provider text is cleaned once, before anything of it is handled or stored (core/text.ts).
       const object = cleanJson(event.data.object as Obj);
-      const received = await receiveOnce(deps.inbound, { source: 'stripe', externalId: event.id, kind: event.type, payload: object }, 'record-after', async () => {
+      const { clock, gateway, log } = deps;
+      const received = await applyOnce(deps.inboundEffects, { source: 'stripe', externalId: event.id, kind: event.type, payload: object }, async (stores) => {
         try {
-          return await handleStripeEvent(deps, event.type, object);
+          return await handleStripeEvent({ ...stores, clock, gateway, log }, event.type, object);
         } catch (e) {
-          if (!isDomainError(e)) throw e; // 500: Stripe redelivers, handling is idempotent
+          if (!isDomainError(e)) throw e; // 500: nothing was kept, Stripe redelivers
           // The event is valid but refers to something we refuse (an unknown wish...): retrying won't help.
           deps.log.warn({ event: event.id, type: event.type, code: e.code, message: e.userMessage }, 'stripe event refused');
           return { handled: false, result: `${e.code}: ${e.userMessage}` } satisfies Handled;
@@ -122,8 +125,9 @@ export async function handleStripeEvent(deps: StripeEventDeps, type: string, obj
           companyId: metadata.companyId,
         });
         const pending = retries.filter((x) => x.outcome === 'pending');
-        // No answer from Stripe: fail the delivery so Stripe redelivers; the retry asks again with the same key.
-        if (pending.length > 0) throw new Error(`late budget charge of ${pending.map((x) => x.period).join(', ')} has no answer yet: ${pending.map((x) => x.reason).join('; ')}`);
+        // No answer from Stripe: the card and the attempt are kept, the event is not recorded, so
+        // Stripe redelivers and the retry asks again with the same key (never judged "too late").
+        if (pending.length > 0) throw new DeliveryIncomplete(`late budget charge of ${pending.map((x) => x.period).join(', ')} has no answer yet: ${pending.map((x) => x.reason).join('; ')}`);
         const said = retries.map((x) => `${x.period} ${x.outcome === 'funded' ? 'funded late' : x.outcome === 'too_late' ? 'card saved too late' : 'retry declined'}`);
         return { handled: true, result: ['payment method saved', ...said].join('; ') };
       }

@@ -6,7 +6,7 @@ import type { CompanyStore } from './companies.ts';
 import type { WishDiscussion } from './discussion.ts';
 import type { FundingStats } from './funding-stats.ts';
 import type { IdentityLinkStore } from './identity-links.ts';
-import type { InboundLog } from './inbound.ts';
+import type { InboundLog, InboundTransactions } from './inbound.ts';
 import type { LedgerStore } from './ledger.ts';
 import type { NotificationLog, NotificationOutbox } from './notifications.ts';
 import type { PackageDirectory } from './packages.ts';
@@ -59,6 +59,8 @@ export interface Ports {
   unfundedMonths: UnfundedMonthStore;
   /** Inbound deliveries already handled (use through core/inbound.ts `receiveOnce`). */
   inbound: InboundLog;
+  /** A delivery's record and its effect in one database transaction (use through core/inbound.ts `applyOnce`). */
+  inboundEffects: InboundTransactions;
   /** Abuse counters shared by every instance (use through core/rate-limits.ts `enforceRateLimit`). */
   rateLimiter: RateLimiter;
   /** SHA-256 of a company API token (only hashes are stored). */
