@@ -5,8 +5,9 @@
 // wish's status comment, announcement comments, cards) are one row for their destination,
 // recorded inside the caller's transaction; a wish's card update only once it has posted cards. Rows recorded by this
 // process are handed to its worker runtime at once; those recorded where no queue is reachable
-// are picked up by the worker's periodic sweep.
-import type { AddressedNotice, Notice, NotificationLog, NotificationOutbox, RecordedNotification } from '../core/ports/notifications.ts';
+// are picked up by the worker's periodic sweep. Each delivery attempt is recorded before it
+// posts (`sending_since`) and a delivered row keeps the message it became (`message_*`).
+import type { AddressedNotice, MessageRef, Notice, NotificationLog, NotificationOutbox, RecordedNotification } from '../core/ports/notifications.ts';
 import type { PrismaClient } from './generated/client.ts';
 
 type Sql = Pick<PrismaClient, '$queryRawUnsafe'>;
@@ -105,23 +106,50 @@ export class PrismaNotificationOutbox implements NotificationOutbox, Notificatio
   }
 
   async get(id: string): Promise<RecordedNotification | null> {
-    const [row] = await this.prisma.$queryRawUnsafe<{ id: bigint; key: string; platform: string; destination: string; payload: unknown; status: string }[]>(
-      'SELECT id, key, platform, destination, payload, status FROM notification WHERE id = $1',
+    const [row] = await this.prisma.$queryRawUnsafe<
+      { id: bigint; key: string; platform: string; destination: string; payload: unknown; status: string; sending_since_ms: number | null; message_channel: string | null; message_id: string | null }[]
+    >(
+      // Epoch milliseconds: the same instant whatever the session's time zone or the driver.
+      `SELECT id, key, platform, destination, payload, status, (extract(epoch FROM sending_since) * 1000)::float8 AS sending_since_ms, message_channel, message_id
+       FROM notification WHERE id = $1`,
       BigInt(id),
     );
     if (!row) return null;
     const notice = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Notice;
-    return { id: String(row.id), key: row.key, platform: row.platform, destination: row.destination, notice, status: row.status as RecordedNotification['status'] };
+    return {
+      id: String(row.id),
+      key: row.key,
+      platform: row.platform,
+      destination: row.destination,
+      notice,
+      status: row.status as RecordedNotification['status'],
+      sendingSince: row.sending_since_ms === null ? null : new Date(Number(row.sending_since_ms)),
+      message: row.message_channel !== null && row.message_id !== null ? { channel: row.message_channel, id: row.message_id } : null,
+    };
+  }
+
+  async beginAttempt(id: string): Promise<Date | null> {
+    // The first attempt's start is kept: any attempt since then may have posted.
+    const [row] = await this.prisma.$queryRawUnsafe<{ earlier_ms: number | null }[]>(
+      `WITH before AS (SELECT id, sending_since FROM notification WHERE id = $1 FOR UPDATE)
+       UPDATE notification n SET sending_since = COALESCE(before.sending_since, now()) FROM before WHERE n.id = before.id
+       RETURNING (extract(epoch FROM before.sending_since) * 1000)::float8 AS earlier_ms`,
+      BigInt(id),
+    );
+    return row?.earlier_ms == null ? null : new Date(Number(row.earlier_ms));
   }
 
   async countAttempt(id: string, error: string): Promise<void> {
     await this.prisma.$executeRawUnsafe('UPDATE notification SET attempts = attempts + 1, last_error = $2 WHERE id = $1', BigInt(id), error.slice(0, MAX_ERROR));
   }
 
-  async markDelivered(id: string): Promise<void> {
+  async markDelivered(id: string, message: MessageRef | null): Promise<void> {
     await this.prisma.$executeRawUnsafe(
-      "UPDATE notification SET status = 'delivered', delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1 AND status <> 'delivered'",
+      `UPDATE notification SET status = 'delivered', delivered_at = now(), attempts = attempts + 1, last_error = NULL, message_channel = $2, message_id = $3
+       WHERE id = $1 AND status <> 'delivered'`,
       BigInt(id),
+      message?.channel ?? null,
+      message?.id ?? null,
     );
   }
 

@@ -2,11 +2,12 @@
 // port) and worker/notifications.ts on the embedded database: every wish change records one
 // status-comment row in the change's own transaction; delivering one renders the wish as it
 // is now, so it settles the rows pending for the same issue, and never a follower's message.
+// Every attempt is recorded before it posts, so a retry knows an earlier one may have posted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '../core/errors.ts';
 import { money } from '../core/money.ts';
 import { fixedClock } from '../core/ports/clock.ts';
-import { PermanentDeliveryError, type Deliverers } from '../core/ports/deliverers.ts';
+import { PermanentDeliveryError, type Deliverers, type DeliveryAttempt, type MessageRef } from '../core/ports/deliverers.ts';
 import type { Notice } from '../core/ports/notifications.ts';
 import { openWish } from '../core/use-cases/wishes/open-wish.ts';
 import { quoteWish } from '../core/use-cases/wishes/quote-wish.ts';
@@ -30,16 +31,20 @@ describe('notification rows and their delivery', () => {
   let wishes: PrismaWishStore;
   const handedOff: string[][] = [];
   const sent: { platform: string; destination: string; notice: Notice }[] = [];
+  const attempts: DeliveryAttempt[] = [];
   let failNext: Error | null = null;
+  let posted: MessageRef | undefined;
   const recorder =
     (platform: string) =>
-    async (destination: string, notice: Notice): Promise<void> => {
+    async (destination: string, notice: Notice, attempt: DeliveryAttempt): Promise<MessageRef | void> => {
+      attempts.push(attempt);
       if (failNext) {
         const e = failNext;
         failNext = null;
         throw e;
       }
       sent.push({ platform, destination, notice });
+      return posted;
     };
   const deliverers: Deliverers = { github: recorder('github'), discord: recorder('discord') };
   const rows = (where: Record<string, unknown> = {}) => db.prisma.notification.findMany({ where, orderBy: { id: 'asc' } });
@@ -123,6 +128,29 @@ describe('notification rows and their delivery', () => {
     const [slack] = await rows({ platform: 'slack' });
     await expect(deliver(slack!.id)).rejects.toThrow(/slack is not configured/);
     expect((await db.prisma.notification.findUniqueOrThrow({ where: { id: slack!.id } })).status).toBe('failed');
+  });
+
+  it('records when the first attempt began, tells every later attempt, and keeps the message the delivery returns', async () => {
+    await outbox.enqueue([{ key: 'wish:acme/ui#3:funded', target: 'repo:acme/ui', kind: 'wish_funded', text: 'funded', data: {} }]);
+    const [row] = await rows({ platform: 'discord', key: 'wish:acme/ui#3:funded|discord:1200' });
+    const id = String(row!.id);
+    expect((await outbox.get(id))!.sendingSince).toBeNull();
+    attempts.length = 0;
+
+    failNext = new Error('Discord answered 502');
+    await expect(deliver(id, 1)).rejects.toThrow('Discord answered 502');
+    const began = (await outbox.get(id))!.sendingSince;
+    expect(began).toBeInstanceOf(Date);
+    expect(attempts).toEqual([{ key: 'wish:acme/ui#3:funded|discord:1200', earlierSince: null }]);
+
+    // The retry is told when the first attempt began (it may have posted): the same instant, kept.
+    posted = { channel: '1200', id: '900000000000000001' };
+    expect(await deliver(id, 2)).toEqual({ delivered: true });
+    posted = undefined;
+    expect(attempts[1]).toEqual({ key: 'wish:acme/ui#3:funded|discord:1200', earlierSince: began });
+    const delivered = (await outbox.get(id))!;
+    expect(delivered).toMatchObject({ status: 'delivered', sendingSince: began, message: { channel: '1200', id: '900000000000000001' } });
+    expect(await db.prisma.notification.findUniqueOrThrow({ where: { id: row!.id } })).toMatchObject({ attempts: 2, messageChannel: '1200', messageId: '900000000000000001' });
   });
 
   it('sweeps pending rows recorded before a moment', async () => {

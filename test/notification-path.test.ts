@@ -126,6 +126,10 @@ describe('the GitHub status comment follows changes made by other processes', ()
     expect(statusComments(7)).toHaveLength(1);
     expect(statusComments(7)[0]!.id).toBe(commentId);
     expect(statusComments(7)[0]!.body).toMatch(/Quoted — collecting pledges/);
+    // The rows that posted or edited it keep the comment (the ones it covered were not sent).
+    const refs = await db.prisma.notification.findMany({ where: { platform: 'github', destination: id, messageId: { not: null } } });
+    expect(refs.length).toBeGreaterThan(0);
+    expect(refs.map((r) => [r.messageChannel, r.messageId])).toEqual(refs.map(() => [id, String(commentId)]));
     expect(fake.of('POST', new RegExp(`/app/installations/${INSTALLATION}/access_tokens$`)).length).toBeGreaterThan(0);
 
     fake.reset();

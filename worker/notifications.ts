@@ -1,7 +1,10 @@
 // Delivery of recorded notifications through the platform's deliverer. The row's status is the
-// guard: a delivered row is never sent again, whatever the queue replays.
+// guard: a delivered row is never sent again, whatever the queue replays. A worker can die
+// after the platform accepted a message and before the row says so: every attempt is recorded
+// before it posts, and a retry after one tells the deliverer, which finds that message (by the
+// row's key it carries) instead of posting a second.
 import { UnrecoverableError } from 'bullmq';
-import { PermanentDeliveryError, type Deliverers } from '../core/ports/deliverers.ts';
+import { PermanentDeliveryError, type Deliverers, type MessageRef } from '../core/ports/deliverers.ts';
 import type { NotificationLog } from '../core/ports/notifications.ts';
 import { rendersCurrentState } from '../core/wish-notices.ts';
 import type { Logger } from '../edge/logger.ts';
@@ -29,8 +32,10 @@ export async function deliverNotification({
   }
   // Read before rendering: every row seen now belongs to a committed change the render includes.
   const covered = rendersCurrentState(row.notice) ? await notifications.pendingAlike(id) : [];
+  const earlierSince = await notifications.beginAttempt(id);
+  let posted: MessageRef | void;
   try {
-    await deliver(row.destination, row.notice);
+    posted = await deliver(row.destination, row.notice, { key: row.key, earlierSince });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     await notifications.countAttempt(id, message);
@@ -41,9 +46,9 @@ export async function deliverNotification({
     }
     throw e;
   }
-  await notifications.markDelivered(id);
+  await notifications.markDelivered(id, posted ?? null);
   await notifications.markCovered(covered);
-  log.info({ notification: row.key, platform: row.platform, attempt, covered: covered.length }, 'notification delivered');
+  log.info({ notification: row.key, platform: row.platform, attempt, covered: covered.length, retried: earlierSince !== null, message: posted ?? null }, 'notification delivered');
   return covered.length > 0 ? { delivered: true, covered: covered.length } : { delivered: true };
 }
 

@@ -3,6 +3,12 @@
 // remembered (wish → channel and message), and the `wish_cards` notice that every later change
 // of the wish records edits each remembered card in place (PATCH, never a new message). SDK
 // retries are off: the worker's queue owns retries and back-off, per destination.
+//
+// Every message is created with a nonce derived from the notification's key and
+// `enforce_nonce`: when an attempt died after Discord created the message, the retry's create
+// returns that message instead of a second one (Discord keeps nonces for a few minutes; the
+// queue retries a killed worker's job well within that).
+import { createHash } from 'node:crypto';
 import { DiscordAPIError } from '@discordjs/rest';
 import { PermanentDeliveryError, type Deliver } from '../../core/ports/deliverers.ts';
 import type { Ports } from '../../core/ports/index.ts';
@@ -18,6 +24,9 @@ export type DiscordDelivererDeps = Pick<Ports, 'wishes' | 'wishMessages' | 'gate
   /** Base of the share-page links on cards (PUBLIC_URL). */
   publicUrl: string | null;
 };
+
+/** Discord's nonce: at most 25 characters, the same for every attempt of one notification. */
+export const messageNonce = (key: string): string => createHash('sha256').update(key).digest('hex').slice(0, 25);
 
 /** Cards edited per change: the newest ones (older cards scroll out of sight anyway). */
 const MAX_CARDS = 25;
@@ -52,9 +61,10 @@ export function discordDeliverer(deps: DiscordDelivererDeps): Deliver {
     }
   }
 
-  return async (destination, notice) => {
+  return async (destination, notice, attempt) => {
+    const once = { nonce: messageNonce(attempt.key), enforce_nonce: true };
     try {
-      if (notice.kind === 'wish_thread') return await deliverToThread(api, deps, destination, notice); // an issue comment, into the wish's thread
+      if (notice.kind === 'wish_thread') return await deliverToThread(api, deps, destination, notice, once.nonce); // an issue comment, into the wish's thread
       if (notice.kind === 'wish_cards') {
         const id = parseWishId(destination);
         if (!id.ok) throw new PermanentDeliveryError(`not a wish: ${destination}`);
@@ -63,11 +73,12 @@ export function discordDeliverer(deps: DiscordDelivererDeps): Deliver {
       const wishId = wishOf(notice);
       const wish = wishId ? await deps.wishes.get(wishId) : null;
       if (!wish) {
-        await api.channels.createMessage(destination, renderNotice(notice));
-        return;
+        const message = await api.channels.createMessage(destination, { ...renderNotice(notice), ...once });
+        return { channel: destination, id: message.id };
       }
-      const message = await api.channels.createMessage(destination, renderWishNotice(notice, wish, look()));
+      const message = await api.channels.createMessage(destination, { ...renderWishNotice(notice, wish, look()), ...once });
       await deps.wishMessages.remember({ wishId: wish.id, kind: 'discord_card', channel: destination, messageId: message.id, pledgeId: null });
+      return { channel: destination, id: message.id };
     } catch (e) {
       if (isFinal(e)) throw new PermanentDeliveryError(`Discord refused the message: ${e.status} ${e.message}`);
       throw e;

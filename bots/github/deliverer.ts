@@ -3,14 +3,16 @@
 // as it is now, with its state label and paid `/pledge` replies) and the announcement comments
 // (`wish_comment`: funded, expired, cancelled, delivered, each a new comment that mentions the
 // people concerned) and the messages of the wish's Discord threads (`wish_thread`), through the
-// repository's installation of the App.
+// repository's installation of the App. Every comment Upkeep posts starts with a hidden marker,
+// so a delivery that died after GitHub created the comment, before it was recorded, finds that
+// comment again instead of posting a second.
 import type { Probot } from 'probot';
-import { PermanentDeliveryError, type Deliver } from '../../core/ports/deliverers.ts';
+import { PermanentDeliveryError, type Deliver, type MessageRef } from '../../core/ports/deliverers.ts';
 import type { Ports } from '../../core/ports/index.ts';
 import type { Notice } from '../../core/ports/notifications.ts';
 import { parseWishId, wishIdParts, type WishId } from '../../core/wishlist.ts';
 import { httpStatus, type Octokit } from './probot.ts';
-import { announcementComment, commentMarker } from './render.ts';
+import { announcementComment, commentMarker, STATUS_MARKER } from './render.ts';
 import { serialised, syncStatusComment, type StatusCommentDeps } from './status-comment.ts';
 import { relayMarker, type RelayAuthor } from '../../core/use-cases/wishes/relay-rules.ts';
 
@@ -27,15 +29,35 @@ const PERMANENT = new Set([401, 403, 404, 410, 422]);
  * Posts the announcement comment of `notice` unless the issue already has it (a delivery that
  * died after posting, before it was recorded as delivered, finds its marker and stops).
  */
-async function postAnnouncement(deps: GithubDelivererDeps, octokit: Octokit, id: WishId, notice: Notice): Promise<void> {
+async function postAnnouncement(deps: GithubDelivererDeps, octokit: Octokit, id: WishId, notice: Notice): Promise<MessageRef> {
   const { owner, repo, repoId, number } = wishIdParts(id);
   const marker = commentMarker(String(notice.data.event));
-  await serialised(`${id}|comment`, async () => {
+  return serialised(`${id}|comment`, async () => {
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
-    if (comments.some((c) => (c.body ?? '').startsWith(marker))) return;
+    const existing = comments.find((c) => (c.body ?? '').startsWith(marker));
+    if (existing) return { channel: id, id: String(existing.id) };
     const maintainers = notice.data.event === 'funded' ? ((await deps.repositories.find(repoId))?.maintainers ?? []).map((m) => m.login) : [];
-    await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body: announcementComment(notice, { maintainers, publicUrl: deps.publicUrl }) });
+    const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body: announcementComment(notice, { maintainers, publicUrl: deps.publicUrl }) });
+    return { channel: id, id: String(data.id) };
   });
+}
+
+/**
+ * Brings the status comment up to date. While no comment id is remembered, the issue is first
+ * searched for one carrying the status marker: a sync that died between creating the comment and
+ * remembering its id must not leave a second status comment. Returns the comment.
+ */
+async function syncStatus(deps: GithubDelivererDeps, octokit: Octokit, id: WishId): Promise<MessageRef | void> {
+  const { owner, repo, number } = wishIdParts(id);
+  await serialised(id, async () => {
+    if ((await deps.wishes.statusCommentId(id)) !== null) return;
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
+    const posted = comments.find((c) => (c.body ?? '').startsWith(STATUS_MARKER));
+    if (posted) await deps.wishes.setStatusCommentId(id, posted.id);
+  });
+  await syncStatusComment(deps, octokit, id);
+  const commentId = await deps.wishes.statusCommentId(id);
+  if (commentId !== null) return { channel: id, id: String(commentId) };
 }
 
 /**
@@ -43,10 +65,10 @@ async function postAnnouncement(deps: GithubDelivererDeps, octokit: Octokit, id:
  * found again by its hidden marker, so a retried delivery posts nothing twice, an edit updates
  * it and a deletion marks it. The marker also keeps its webhook from being relayed back.
  */
-async function relayThreadMessage(octokit: Octokit, id: WishId, notice: Notice): Promise<void> {
+async function relayThreadMessage(octokit: Octokit, id: WishId, notice: Notice): Promise<MessageRef | void> {
   const { owner, repo, number } = wishIdParts(id);
   const marker = relayMarker(String(notice.data.messageId));
-  await serialised(`${id}|comment`, async () => {
+  return serialised(`${id}|comment`, async (): Promise<MessageRef | void> => {
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
     const existing = comments.find((c) => (c.body ?? '').startsWith(marker));
     if (notice.data.event === 'deleted') {
@@ -60,9 +82,10 @@ async function relayThreadMessage(octokit: Octokit, id: WishId, notice: Notice):
     const body = `${marker}\n${who}\n\n${quoted}${link}`;
     if (existing) {
       if (notice.data.event === 'edited') await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
-      return;
+      return { channel: id, id: String(existing.id) };
     }
-    await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
+    const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
+    return { channel: id, id: String(data.id) };
   });
 }
 
@@ -83,9 +106,9 @@ export function githubDeliverer(deps: GithubDelivererDeps): Deliver {
     const { owner, repo, repoId } = wishIdParts(parsed.value);
     try {
       const octokit = await deps.probot.auth(await installationOf(owner, repo, repoId));
-      if (notice.kind === 'wish_status') await syncStatusComment(deps, octokit, parsed.value);
-      else if (notice.kind === 'wish_thread') await relayThreadMessage(octokit, parsed.value, notice);
-      else await postAnnouncement(deps, octokit, parsed.value, notice);
+      if (notice.kind === 'wish_status') return await syncStatus(deps, octokit, parsed.value);
+      if (notice.kind === 'wish_thread') return await relayThreadMessage(octokit, parsed.value, notice);
+      return await postAnnouncement(deps, octokit, parsed.value, notice);
     } catch (e) {
       const status = httpStatus(e);
       // A stale installation id (the App was reinstalled) is looked up again on the next attempt.

@@ -4,8 +4,11 @@ import type { App, Authorize, HTTPReceiverOptions } from '@slack/bolt';
 import type { Logger } from '../../edge/logger.ts';
 import type { SlackDeps } from './deps.ts';
 
-/** Bot scopes the app asks for (also in slack-app-manifest.yml). */
-export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:read', 'users:read'];
+/**
+ * Bot scopes the app asks for (also in slack-app-manifest.yml). The history scopes and
+ * `im:write` let a retried notice find the message an earlier attempt posted (bots/slack/deliverer.ts).
+ */
+export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:read', 'users:read', 'channels:history', 'groups:history', 'im:history', 'im:write'];
 
 export const INSTALL_PATH = '/slack/install';
 export const OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';

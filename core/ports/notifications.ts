@@ -61,6 +61,15 @@ export interface NotificationOutbox {
 /** An outbox that drops everything (for use-cases run where nobody listens, e.g. some tests). */
 export const silentOutbox: NotificationOutbox = { enqueue: async () => {} };
 
+/**
+ * Where a delivered notice stands on its platform: Slack channel and `ts`, Discord channel and
+ * message id, GitHub issue (`owner/repo#n`) and comment id.
+ */
+export interface MessageRef {
+  readonly channel: string;
+  readonly id: string;
+}
+
 /** One recorded delivery: a notice for one destination, delivered at most once. */
 export interface RecordedNotification {
   readonly id: string;
@@ -70,6 +79,10 @@ export interface RecordedNotification {
   readonly destination: string;
   readonly notice: Notice;
   readonly status: 'pending' | 'delivered' | 'failed';
+  /** When the first attempt to deliver it began (null: never tried). */
+  readonly sendingSince: Date | null;
+  /** The message it was delivered as, when one message stands for it. */
+  readonly message: MessageRef | null;
 }
 
 /**
@@ -78,10 +91,16 @@ export interface RecordedNotification {
  */
 export interface NotificationLog {
   get(id: string): Promise<RecordedNotification | null>;
+  /**
+   * Records, before anything is posted, that an attempt begins; returns when an earlier attempt
+   * began (null: this is the first). An earlier attempt may have posted and died before
+   * `markDelivered`: the deliverer then looks for its message instead of posting again.
+   */
+  beginAttempt(id: string): Promise<Date | null>;
   /** Counts a failed attempt and keeps its error; the row stays pending (retried). */
   countAttempt(id: string, error: string): Promise<void>;
-  /** Counts the successful attempt; a delivered row is never sent again. */
-  markDelivered(id: string): Promise<void>;
+  /** Counts the successful attempt and keeps the message it posted or found; a delivered row is never sent again. */
+  markDelivered(id: string, message: MessageRef | null): Promise<void>;
   /** Marks other pending rows delivered without sending them (a later delivery covered them). */
   markCovered(ids: readonly string[]): Promise<void>;
   /** Gives up on a pending row: it stays, failed with its error, for operators. */

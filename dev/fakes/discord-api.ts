@@ -3,6 +3,10 @@
 // token, as on Discord), registering commands, posting and editing channel messages (bot token
 // required; editing an unknown message answers 404 Unknown Message), starting threads, deleting
 // messages, and `GET /gateway/bot` (answering `gatewayUrl`, a FakeDiscordGateway). Point `DISCORD_API_URL` (without `/v10`) at `url`. Used by tests and `npm run demo`.
+// Creating a message with a `nonce` and `enforce_nonce: true` returns the message the same
+// author created with that nonce within `nonceWindowMs` instead of a second one, as Discord
+// does. `hold` stops the next matching call before or after its effect, so tests can kill a
+// client at that point.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -15,6 +19,28 @@ export interface RecordedDiscordCall {
 }
 
 type Obj = Record<string, any>;
+
+/**
+ * A call stopped in the fake: `before` its effect (if the client's connection is gone when
+ * released, nothing happens, as if the request never reached Discord) or `after` it (done, the
+ * answer not sent yet).
+ */
+export interface FakeDiscordHold {
+  /** Resolves with the call once it is stopped (for `after`: once its effect is stored). */
+  readonly reached: Promise<RecordedDiscordCall>;
+  /** Resolves once the held call's client connection has closed (the client died). */
+  readonly dropped: Promise<void>;
+  /** Lets the call go on. */
+  release(): void;
+  /** Cuts the held call's connection without answering. */
+  drop(): void;
+}
+
+interface PendingHold {
+  match: (method: string, path: string) => boolean;
+  stage: 'before' | 'after';
+  arrive(call: RecordedDiscordCall, res: ServerResponse): Promise<'go' | 'drop'>;
+}
 
 export class FakeDiscord {
   readonly calls: RecordedDiscordCall[] = [];
@@ -32,6 +58,11 @@ export class FakeDiscord {
   readonly commands = new Map<string, Obj[]>();
   /** Answers the next matching calls with this status instead (e.g. a 500 or a 429). */
   private readonly faults: { match: (method: string, path: string) => boolean; status: number; remaining: number }[] = [];
+  /** How long Discord remembers an enforced nonce ("the past few minutes"). */
+  nonceWindowMs = 5 * 60_000;
+  /** Messages created with an enforced nonce, by author and nonce. */
+  private readonly nonces = new Map<string, { message: Obj; at: number }>();
+  private readonly holds: PendingHold[] = [];
   private server: Server | null = null;
   private seq = 1_000_000_000_000_000;
   port = 0;
@@ -60,6 +91,44 @@ export class FakeDiscord {
 
   fail(match: (method: string, path: string) => boolean, status: number, times = 1): void {
     this.faults.push({ match, status, remaining: times });
+  }
+
+  /** Stops the next call that matches `before` or `after` its effect until released (see FakeDiscordHold). */
+  hold(match: (method: string, path: string) => boolean, stage: 'before' | 'after'): FakeDiscordHold {
+    let reached!: (c: RecordedDiscordCall) => void;
+    let dropped!: () => void;
+    let release!: () => void;
+    let drop!: () => void;
+    const go = new Promise<'go' | 'drop'>((resolve) => {
+      release = () => resolve('go');
+      drop = () => resolve('drop');
+    });
+    const hold: FakeDiscordHold = {
+      reached: new Promise((resolve) => (reached = resolve)),
+      dropped: new Promise((resolve) => (dropped = resolve)),
+      release: () => release(),
+      drop: () => drop(),
+    };
+    this.holds.push({
+      match,
+      stage,
+      async arrive(call, res) {
+        let gone = false;
+        res.once('close', () => {
+          gone = !res.writableEnded;
+          if (gone) dropped();
+        });
+        reached(call);
+        const verdict = await go;
+        // A client that died while its request was held gets nothing, and (before) leaves nothing.
+        if (verdict === 'drop' || gone) {
+          res.socket?.destroy();
+          return 'drop';
+        }
+        return 'go';
+      },
+    });
+    return hold;
   }
 
   /** Calls whose path matches. */
@@ -102,13 +171,28 @@ export class FakeDiscord {
     if (!url.pathname.startsWith('/api/v10/')) return send(res, 404, { message: '404: Not Found', code: 0 });
     const path = decodeURIComponent(url.pathname.slice('/api/v10'.length));
     const authorization = (req.headers.authorization as string | undefined) ?? null;
-    this.calls.push({ method, path, body, authorization });
+    const call: RecordedDiscordCall = { method, path, body, authorization };
+    this.calls.push(call);
 
     const fault = this.faults.find((f) => f.remaining > 0 && f.match(method, path));
     if (fault) {
       fault.remaining--;
       return send(res, fault.status, { message: 'injected failure', code: 0 });
     }
+    const at = this.holds.findIndex((h) => h.match(method, path));
+    const hold = at < 0 ? null : this.holds.splice(at, 1)[0]!;
+    if (hold?.stage === 'before' && (await hold.arrive(call, res)) === 'drop') return;
+    if (hold?.stage === 'after') {
+      // The effect happens now; the answer waits for the hold.
+      const answer = captured(res);
+      await this.route(method, path, body, authorization, answer.res);
+      if ((await hold.arrive(call, res)) === 'drop') return;
+      return answer.replay(res);
+    }
+    return this.route(method, path, body, authorization, res);
+  }
+
+  private async route(method: string, path: string, body: any, authorization: string | null, res: ServerResponse): Promise<void> {
     const botAuthorised = authorization === `Bot ${this.botToken}`;
     const unauthorised = () => send(res, 401, { message: '401: Unauthorized', code: 0 });
     let m: RegExpExecArray | null;
@@ -148,7 +232,12 @@ export class FakeDiscord {
     }
     if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === 'POST') {
       if (!botAuthorised) return unauthorised();
-      const message = this.message(m[1]!, body);
+      const nonce = body?.nonce !== undefined && body?.nonce !== null ? String(body.nonce) : null;
+      if (nonce !== null && nonce.length > 25) return send(res, 400, { message: 'Invalid Form Body', code: 50035, errors: { nonce: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' }] } } });
+      const seen = nonce !== null && body?.enforce_nonce === true ? this.nonces.get(`${authorization}|${nonce}`) : undefined;
+      if (seen && Date.now() - seen.at <= this.nonceWindowMs) return send(res, 200, seen.message);
+      const message = { ...this.message(m[1]!, body), ...(nonce !== null ? { nonce } : {}) };
+      if (nonce !== null && body?.enforce_nonce === true) this.nonces.set(`${authorization}|${nonce}`, { message, at: Date.now() });
       const list = this.channelMessages.get(m[1]!) ?? [];
       list.push(message);
       this.channelMessages.set(m[1]!, list);
@@ -205,6 +294,31 @@ export class FakeDiscord {
     this.commands.set(scope, commands);
     return commands;
   }
+}
+
+/** A response that records what would be sent, to send it later (a held answer). */
+function captured(_: ServerResponse): { res: ServerResponse; replay(res: ServerResponse): void } {
+  let status = 200;
+  let headers: Record<string, string | number> = {};
+  let payload = '';
+  const fake = {
+    writeHead(s: number, h?: Record<string, string | number>) {
+      status = s;
+      headers = h ?? {};
+      return fake;
+    },
+    end(chunk?: string) {
+      payload = chunk ?? '';
+      return fake;
+    },
+  };
+  return {
+    res: fake as unknown as ServerResponse,
+    replay(res) {
+      res.writeHead(status, headers);
+      res.end(payload);
+    },
+  };
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -1,9 +1,14 @@
 // A recording fake of the Slack Web API (and of response_url endpoints) on 127.0.0.1, and a
 // driver that sends what Slack itself would send (signed slash commands, interactions, events).
 // Every call is recorded with its parsed parameters and bearer token, and answered like Slack.
+// Posted messages are kept per conversation with their metadata, as Slack keeps them:
+// `conversations.history` (newest first, `oldest`, `limit`, `cursor`; metadata only with
+// `include_all_metadata`), `chat.update`, and `conversations.open` (a user's conversation with
+// the app, `D…`, where posts to a user id land). `hold` stops a call before or after Slack
+// would have stored its effect, so tests can kill a client at that point.
 // Tests and `npm run demo` point SLACK_API_URL at `${url}/api/` and response_url at `${url}/respond/<id>`.
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedCall {
@@ -16,6 +21,36 @@ export interface RecordedCall {
 }
 
 export type FakeHandler = (call: RecordedCall) => Record<string, unknown> | undefined;
+
+/** A message as Slack keeps it in a conversation. */
+export interface FakeSlackMessage {
+  type: 'message';
+  ts: string;
+  /** The conversation (`C…`, or `D…` for a post to a user id). */
+  channel: string;
+  text: string;
+  blocks: unknown;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  bot_id: string;
+  user: string;
+  edited?: { user: string; ts: string };
+}
+
+/**
+ * A call stopped in the fake: `before` its effect (the message is not stored yet; if the
+ * client's connection is gone when released, nothing is stored, as if the request never
+ * reached Slack) or `after` it (stored, the answer not sent yet).
+ */
+export interface FakeHold {
+  /** Resolves with the call once it is stopped (for `after`: once its message is stored). */
+  readonly reached: Promise<RecordedCall>;
+  /** Resolves once the held call's client connection has closed (the client died). */
+  readonly dropped: Promise<void>;
+  /** Lets the call go on. */
+  release(): void;
+  /** Cuts the held call's connection without answering (the answer is lost on the way). */
+  drop(): void;
+}
 
 export interface FakeSlackApi {
   url: string;
@@ -30,6 +65,11 @@ export interface FakeSlackApi {
   responseUrl(id: string): string;
   /** Serves `content` at `path` (an uploaded file's private URL), recorded like the API calls. */
   serveFile(path: string, content: string): string;
+  /** The messages of a conversation, oldest first (a user id reads the app's conversation with them). */
+  messagesIn(channel: string): FakeSlackMessage[];
+  /** Stops the next call of `method` (that `match` accepts) `before` or `after` its effect until released (see FakeHold). */
+  hold(method: string, stage: 'before' | 'after', match?: (call: RecordedCall) => boolean): FakeHold;
+  /** Forgets calls, handlers, holds and messages. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -60,6 +100,18 @@ const safeJson = (v: string): unknown => {
 };
 
 let viewCounter = 0;
+let lastTsMicros = 0;
+
+/** A message timestamp like Slack's (`1700000000.000100`), unique and increasing. */
+function nextTs(): string {
+  lastTsMicros = Math.max(Date.now() * 1000, lastTsMicros + 1);
+  return `${Math.floor(lastTsMicros / 1e6)}.${String(lastTsMicros % 1e6).padStart(6, '0')}`;
+}
+
+/** A post to a user id lands in the app's conversation with them. */
+const conversationOf = (channel: string): string => (/^[UW][A-Z0-9]+$/.test(channel) ? `D${channel.slice(1)}` : channel);
+
+const tsNumber = (ts: unknown): number => (typeof ts === 'string' || typeof ts === 'number' ? Number(ts) : NaN);
 
 function defaultAnswer(call: RecordedCall): Record<string, unknown> {
   switch (call.method) {
@@ -70,9 +122,16 @@ function defaultAnswer(call: RecordedCall): Record<string, unknown> {
     case 'views.publish':
     case 'views.push':
       return { ok: true, view: { id: `V${++viewCounter}`, hash: `h${viewCounter}`, ...(call.params.view as object) } };
-    case 'chat.postMessage':
-    case 'chat.postEphemeral':
-      return { ok: true, channel: call.params.channel, ts: `${Date.now() / 1000}`, message_ts: `${Date.now() / 1000}` };
+    case 'chat.postMessage': {
+      const ts = nextTs();
+      return { ok: true, channel: conversationOf(String(call.params.channel)), ts, message_ts: ts };
+    }
+    case 'chat.postEphemeral': {
+      const ts = nextTs();
+      return { ok: true, channel: call.params.channel, ts, message_ts: ts };
+    }
+    case 'conversations.open':
+      return { ok: true, channel: { id: conversationOf(String(call.params.users ?? call.params.channel ?? '')) } };
     default:
       return { ok: true };
   }
@@ -83,6 +142,50 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const handlers = new Map<string, FakeHandler>();
   const files = new Map<string, string>();
   const waiters: { predicate: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }[] = [];
+  const messages = new Map<string, FakeSlackMessage[]>();
+  const holds: { method: string; stage: 'before' | 'after'; match: (call: RecordedCall) => boolean; arrive: (call: RecordedCall, res: ServerResponse) => Promise<'go' | 'drop'> }[] = [];
+
+  const messagesIn = (channel: string): FakeSlackMessage[] => messages.get(conversationOf(channel)) ?? [];
+  const find = (channel: unknown, ts: unknown): FakeSlackMessage | undefined => messagesIn(String(channel)).find((m) => m.ts === String(ts));
+
+  /** What Slack keeps of a successful call (a posted or updated message), and the answer to send. */
+  function apply(call: RecordedCall, answer: Record<string, unknown>): Record<string, unknown> {
+    const p = call.params;
+    if (answer.ok !== true) return answer;
+    if (call.method === 'chat.postMessage') {
+      const channel = conversationOf(String(p.channel));
+      const meta = p.metadata as FakeSlackMessage['metadata'] | undefined;
+      const message: FakeSlackMessage = { type: 'message', ts: String(answer.ts ?? nextTs()), channel, text: String(p.text ?? ''), blocks: p.blocks ?? [], ...(meta && typeof meta === 'object' ? { metadata: meta } : {}), bot_id: 'BBOT', user: 'UBOT' };
+      const list = messages.get(channel) ?? [];
+      list.push(message);
+      messages.set(channel, list);
+      const { channel: _c, ...shown } = message;
+      return { ...answer, channel, ts: message.ts, message: shown };
+    }
+    if (call.method === 'chat.update') {
+      const message = find(p.channel, p.ts);
+      if (!message) return { ok: false, error: 'message_not_found' };
+      if (p.text !== undefined) message.text = String(p.text);
+      if (p.blocks !== undefined) message.blocks = p.blocks;
+      if (p.metadata && typeof p.metadata === 'object') message.metadata = p.metadata as FakeSlackMessage['metadata'];
+      message.edited = { user: 'UBOT', ts: nextTs() };
+      return { ok: true, channel: message.channel, ts: message.ts, text: message.text };
+    }
+    if (call.method === 'conversations.history') {
+      // Newest first, after `oldest` (exclusive) and up to `latest`, `limit` per page.
+      const oldest = p.oldest !== undefined ? tsNumber(p.oldest) : -Infinity;
+      const latest = p.latest !== undefined ? tsNumber(p.latest) : Infinity;
+      const all = messagesIn(String(p.channel))
+        .filter((m) => tsNumber(m.ts) > oldest && tsNumber(m.ts) <= latest)
+        .reverse();
+      const limit = Math.max(1, Math.min(Number(p.limit ?? 100) || 100, 999));
+      const start = p.cursor ? Number(p.cursor) : 0;
+      const page = all.slice(start, start + limit).map(({ channel: _c, metadata, ...m }) => ({ ...m, ...(metadata && String(p.include_all_metadata) === 'true' ? { metadata } : {}) }));
+      const more = start + limit < all.length;
+      return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
+    }
+    return answer;
+  }
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -110,7 +213,11 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       res.end(file);
       return;
     }
-    const answer = handlers.get(method)?.(call) ?? (method === 'respond' ? { ok: true } : defaultAnswer(call));
+    const at = holds.findIndex((h) => h.method === method && h.match(call));
+    const hold = at < 0 ? null : holds.splice(at, 1)[0]!;
+    if (hold?.stage === 'before' && (await hold.arrive(call, res)) === 'drop') return;
+    const answer = apply(call, handlers.get(method)?.(call) ?? (method === 'respond' ? { ok: true } : defaultAnswer(call)));
+    if (hold?.stage === 'after' && (await hold.arrive(call, res)) === 'drop') return;
     const text = JSON.stringify(answer);
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
@@ -144,9 +251,49 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       files.set(path, content);
       return `${url}${path}`;
     },
+    messagesIn,
+    hold(method, stage, match = () => true) {
+      let reached!: (c: RecordedCall) => void;
+      let dropped!: () => void;
+      let release!: () => void;
+      let drop!: () => void;
+      const go = new Promise<'go' | 'drop'>((resolve) => {
+        release = () => resolve('go');
+        drop = () => resolve('drop');
+      });
+      const hold: FakeHold = {
+        reached: new Promise((resolve) => (reached = resolve)),
+        dropped: new Promise((resolve) => (dropped = resolve)),
+        release: () => release(),
+        drop: () => drop(),
+      };
+      holds.push({
+        method,
+        stage,
+        match,
+        async arrive(call, res) {
+          let gone = false;
+          res.once('close', () => {
+            gone = !res.writableEnded;
+            if (gone) dropped();
+          });
+          reached(call);
+          const verdict = await go;
+          // A client that died while its request was held gets nothing, and (before) leaves nothing.
+          if (verdict === 'drop' || gone) {
+            res.socket?.destroy();
+            return 'drop';
+          }
+          return 'go';
+        },
+      });
+      return hold;
+    },
     reset: () => {
       calls.length = 0;
       handlers.clear();
+      holds.length = 0;
+      messages.clear();
     },
     close: () =>
       new Promise((resolve) => {

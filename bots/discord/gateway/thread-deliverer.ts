@@ -51,7 +51,8 @@ async function startThread(api: API, deps: ThreadDelivererDeps, wishId: WishId, 
   return deps.threads.remember({ wishId, channel, threadId: thread.id });
 }
 
-export async function deliverToThread(api: API, deps: ThreadDelivererDeps, channel: string, notice: Notice): Promise<void> {
+/** `nonce`: the delivery's stable nonce, so a retry after Discord created the message gets that message back. */
+export async function deliverToThread(api: API, deps: ThreadDelivererDeps, channel: string, notice: Notice, nonce?: string): Promise<void> {
   const d = notice.data;
   const parsed = parseWishId(String(d.wishId));
   if (!parsed.ok || typeof d.commentId !== 'number') throw new Error(`not a thread relay: ${notice.key}`);
@@ -69,7 +70,7 @@ export async function deliverToThread(api: API, deps: ThreadDelivererDeps, chann
     if (d.event === 'edited') await api.channels.editMessage(threadId, relayed, threadMessage(d));
     return;
   }
-  const message = await api.channels.createMessage(threadId, threadMessage(d));
+  const message = await api.channels.createMessage(threadId, { ...threadMessage(d), ...(nonce ? { nonce, enforce_nonce: true } : {}) });
   await deps.threads.rememberRelay({ commentId: d.commentId, channel, threadId, messageId: message.id });
 }
 
