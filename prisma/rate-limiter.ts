@@ -19,6 +19,7 @@ export class PrismaRateLimiter implements RateLimiter {
     // One order for every process: two attempts taking the same keys never wait on each other in a circle.
     const ordered = [...counters].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.windowStart.getTime() - b.windowStart.getTime()));
     try {
+      // Waits for a pooled connection as the other stores do: Prisma's default (2 s) refused pledges of a burst on a busy pool.
       await this.prisma.$transaction(async (tx) => {
         for (const b of ordered) {
           const rows = await tx.$queryRawUnsafe<{ count: number }[]>(
@@ -35,7 +36,7 @@ export class PrismaRateLimiter implements RateLimiter {
           // The key's past windows count no more.
           await tx.$executeRawUnsafe('DELETE FROM rate_limit_counter WHERE key = $1 AND window_start < $2', b.key, b.windowStart);
         }
-      });
+      }, { maxWait: 60_000 });
     } catch (e) {
       if (e instanceof WindowFull) return e.counter as C;
       throw e;

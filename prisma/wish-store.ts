@@ -73,6 +73,19 @@ export class PrismaWishStore implements WishStore {
     private readonly platforms: { github: boolean; discord: boolean } = { github: true, discord: false },
   ) {}
 
+  /** Told the id of each wish this store changed, once the change is committed (read caches of this process drop it). */
+  private readonly changeListeners = new Set<(id: WishId) => void>();
+
+  /** Calls `listener` after every committed change made through this store; returns how to stop. */
+  onChange(listener: (id: WishId) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(id: WishId): void {
+    for (const listener of this.changeListeners) listener(id);
+  }
+
   private recordChange(tx: Sql, change: WishChange, version: number): Promise<string[]> {
     return this.statusComments ? this.statusComments.recordAddressed(tx, wishChangeNotices(change, version, this.platforms)) : Promise.resolve([]);
   }
@@ -106,11 +119,33 @@ export class PrismaWishStore implements WishStore {
       recorded = await this.recordChange(tx, change, 0);
       return true;
     }, TX_OPTIONS);
+    if (created) this.changed(w.id);
     await this.statusComments?.recorded(recorded);
     return created;
   }
 
+  /** The last update of each wish queued in this process (see `update`). */
+  private readonly updating = new Map<string, Promise<unknown>>();
+
+  /**
+   * Updates of one wish run one after another in this process. The row lock alone would make a
+   * burst of pledges on one wish hold every pooled connection while they wait for it, and other
+   * work (rate limits, inbound claims) would then time out waiting for a connection; queued here,
+   * they wait without one. The row lock still orders them across processes.
+   */
   async update(id: WishId, transition: (wish: Wish) => Result<WishChange>): Promise<WishChange> {
+    const previous = this.updating.get(id) ?? Promise.resolve();
+    const mine = previous.then(() => this.updateNow(id, transition));
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.updating.set(id, settled);
+    void settled.then(() => this.updating.get(id) === settled && this.updating.delete(id));
+    return mine;
+  }
+
+  private async updateNow(id: WishId, transition: (wish: Wish) => Result<WishChange>): Promise<WishChange> {
     let recorded: string[] = [];
     const change = await this.prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRawUnsafe<{ state: unknown }[]>('SELECT state FROM wish WHERE id = $1 FOR UPDATE', id);
@@ -136,6 +171,7 @@ export class PrismaWishStore implements WishStore {
       recorded = await this.recordChange(tx, result.value, Number(saved!.version));
       return result.value;
     }, TX_OPTIONS);
+    this.changed(id);
     await this.statusComments?.recorded(recorded);
     return change;
   }

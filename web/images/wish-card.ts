@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { formatMoney } from '../../core/money.ts';
 import type { WishStore } from '../../core/ports/wishes.ts';
-import { fundingGap, parseWishId, toPublicWish, type Wish, type WishStatus } from '../../core/wishlist.ts';
+import { fundingGap, parseWishId, toPublicWish, type Wish, type WishId, type WishStatus } from '../../core/wishlist.ts';
 import { plural } from '../../core/plural.ts';
 
 export interface WishCard {
@@ -86,15 +86,20 @@ export function cardSentence(card: WishCard): string {
   return `${card.id} ${card.title}: ${card.state}; ${card.headline}; ${card.outcome}; ${card.details.join(', ')}.`;
 }
 
+/** The wish id a path names (`owner`, `repo`, `7.svg` with `suffix` `.svg`), or null when the path is malformed. */
+export function wishIdOfPath(params: { owner: string; repo: string; number: string }, suffix: string): WishId | null {
+  const number = params.number.endsWith(suffix) ? params.number.slice(0, -suffix.length) : params.number;
+  const id = parseWishId(`${params.owner}/${params.repo}#${number}`);
+  return id.ok ? id.value : null;
+}
+
 /**
  * The wish a path names (`owner`, `repo`, `7.svg` with `suffix` `.svg`), or null when the
  * path is malformed or no wish is open on that issue: images answer a placeholder then.
  */
 export async function findWish(wishes: Pick<WishStore, 'get'>, params: { owner: string; repo: string; number: string }, suffix: string): Promise<Wish | null> {
-  const number = params.number.endsWith(suffix) ? params.number.slice(0, -suffix.length) : params.number;
-  const id = parseWishId(`${params.owner}/${params.repo}#${number}`);
-  if (!id.ok) return null;
-  return wishes.get(id.value);
+  const id = wishIdOfPath(params, suffix);
+  return id ? wishes.get(id) : null;
 }
 
 /** The path parameters of a wish's images (`number` carries the extension: `7.svg`). */
