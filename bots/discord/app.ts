@@ -7,6 +7,7 @@ import { InteractionResponseType, InteractionType } from '@discordjs/core/http-o
 import type { Contribution, Mount } from '../../edge/contribution.ts';
 import { HttpError, readBody, sendError, sendJson } from '../../edge/http.ts';
 import { freshTimestamp, SIGNATURE_WINDOW_SECONDS } from '../../edge/freshness.ts';
+import { cleanJson } from '../../core/text.ts';
 import { readJson } from '../../edge/json-guard.ts';
 import { handleAutocomplete } from './autocomplete.ts';
 import { createDiscordApi } from './commands.ts';
@@ -70,7 +71,8 @@ export function createDiscordMount(deps: DiscordDeps, { api, inlineMs = INLINE_M
       // Bounded before parsing: the recursive option schema never sees a document thousands of levels deep.
       const read = readJson(body);
       if (!read.ok) return sendError(res, 400, read.refusal.code, read.refusal.code === 'invalid_json' ? 'The interaction is not JSON.' : read.refusal.message);
-      const parsed = Interaction.safeParse(read.value);
+      // Provider text is cleaned once, before anything of it is handled or stored (core/text.ts).
+      const parsed = Interaction.safeParse(cleanJson(read.value));
       if (!parsed.success) return sendError(res, 400, 'invalid_interaction', 'The interaction does not have the shape Discord sends.');
       const i = parsed.data;
       switch (i.type) {

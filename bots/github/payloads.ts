@@ -35,10 +35,12 @@ const SCHEMAS: Readonly<Record<string, z.ZodType>> = {
       .optional(),
   }),
   release: z.object({ action: z.string(), installation: Installation, repository: Repository }),
-  installation: z.object({ action: z.string(), installation: Installation, repositories: z.array(RepoRef).optional() }),
+  // The sender is the installer, proposed as a maintainer: a login when there is one.
+  installation: z.object({ action: z.string(), installation: Installation, sender: Account.optional(), repositories: z.array(RepoRef).optional() }),
   installation_repositories: z.object({
     action: z.string(),
     installation: Installation,
+    sender: Account.optional(),
     repositories_added: z.array(RepoRef),
     repositories_removed: z.array(RepoRef),
   }),
@@ -46,6 +48,7 @@ const SCHEMAS: Readonly<Record<string, z.ZodType>> = {
     action: z.string(),
     installation: Installation,
     repository: Repository,
+    sender: Account, // who merged, when merged_by is absent
     pull_request: z.object({ number: id, merged: z.boolean().nullable().optional(), body: z.string().nullable().optional(), merged_by: Account.nullable().optional() }),
   }),
 };

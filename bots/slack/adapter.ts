@@ -2,12 +2,14 @@
 // the slash command (commands.ts), the modals (forms.ts) and the App Home (home.ts) registered
 // on it, and the CSV download route beside it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, HTTPModuleFunctions, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Mount } from '../../edge/contribution.ts';
+import { cleanText } from '../../core/text.ts';
 import { freshTimestamp, SIGNATURE_WINDOW_SECONDS } from '../../edge/freshness.ts';
 import { sendError, type RoutePlugin } from '../../edge/http.ts';
 import type { Logger } from '../../edge/logger.ts';
 import type { SlackContext } from './ack.ts';
+import { MalformedSlackRequest, slackBodyProblem } from './body-shape.ts';
 import { registerSlashCommand } from './commands.ts';
 import type { SlackDeps } from './deps.ts';
 import { slackDownloadRoute } from './download-route.ts';
@@ -75,6 +77,12 @@ export function createSlackAdapter(deps: SlackDeps, { ackBudgetMs = 2000, retrie
     endpoints: '/slack/events',
     processBeforeResponse: false,
     logger,
+    // A malformed body (see processEvent below) is the sender's fault: 400 with what is wrong; anything else as Bolt answers it.
+    processEventErrorHandler: async (args) => {
+      if (!(args.error instanceof MalformedSlackRequest) || args.response.headersSent) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+      sendError(args.response, 400, 'invalid_payload', `This Slack request is malformed: ${args.error.message}.`);
+      return true;
+    },
     ...installOptions(deps, clientOptions),
   });
 
@@ -88,6 +96,20 @@ export function createSlackAdapter(deps: SlackDeps, { ackBudgetMs = 2000, retrie
   app.error(async (error) => {
     log.error({ err: error }, 'slack handler failed');
   });
+  // Every verified request passes here before Bolt reads it (the receiver calls processEvent).
+  // Provider text is cleaned once (core/text.ts: PostgreSQL refuses NUL and lone surrogates), in
+  // place, since Bolt hands listeners views into this body; then its shape is checked, so neither
+  // Bolt nor a listener meets a body it cannot read (the receiver answers that 400).
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = async (event) => {
+    cleanInPlace(event.body);
+    const problem = slackBodyProblem(event.body);
+    if (problem) {
+      log.warn({ problem }, 'malformed slack request');
+      throw new MalformedSlackRequest(problem);
+    }
+    return processEvent(event);
+  };
 
   const ctx: SlackContext = { deps, log, ackBudgetMs };
   registerSlashCommand(app, ctx);
@@ -102,3 +124,24 @@ export function createSlackAdapter(deps: SlackDeps, { ackBudgetMs = 2000, retrie
   const routes = [slackDownloadRoute({ clock: deps.clock, companies: deps.companies, ledger: deps.ledger, payments: deps.payments, signingSecret: settings.signingSecret })];
   return { app, receiver, mounts, routes };
 }
+
+/** Every string of a parsed body (keys included) cleaned where it is, without recursion. */
+function cleanInPlace(root: unknown): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    const holder = node as Record<string, unknown>;
+    for (const key of Object.keys(holder)) {
+      const value = holder[key];
+      const clean = cleanText(key);
+      if (clean !== key) delete holder[key];
+      // defineProperty: a key that cleans to `__proto__` stays a key, never a prototype.
+      if (clean !== key || typeof value === 'string') {
+        Object.defineProperty(holder, clean, { value: typeof value === 'string' ? cleanText(value) : value, writable: true, enumerable: true, configurable: true });
+      }
+      if (typeof value !== 'string') stack.push(value);
+    }
+  }
+}
+
