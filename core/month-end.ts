@@ -1,5 +1,5 @@
 import { ledgerKeys } from './keys.ts';
-import { accounts, parseAccountKey, transaction, type LedgerEntry, type LedgerTransaction } from './ledger.ts';
+import { accounts, parseAccountKey, transaction, type AccountKey, type LedgerEntry, type LedgerTransaction } from './ledger.ts';
 import type { PackageId } from './packages.ts';
 import { addMonths, comparePeriods, type Period } from './period.ts';
 import { splitByLargestRemainder } from './split.ts';
@@ -120,6 +120,13 @@ export function planPeriodClose(input: CloseInput): LedgerTransaction[] {
   const P = input.period;
   const txs: LedgerTransaction[] = [];
   const maintainerCache = new Map<PackageId, readonly CloseMaintainer[]>();
+  // One string per pool account (a package recurs in every contribution that funds it).
+  const poolAccounts = new Map<PackageId, AccountKey>();
+  const poolAccount = (pkg: PackageId): AccountKey => {
+    let key = poolAccounts.get(pkg);
+    if (key === undefined) poolAccounts.set(pkg, (key = accounts.packagePool(pkg)));
+    return key;
+  };
 
   // 1. Contributions; pools collect, per package, what each company put in (company order).
   const pools = new Map<PackageId, { total: number; byCompany: { companyId: string; amount: number }[] }>();
@@ -136,7 +143,7 @@ export function planPeriodClose(input: CloseInput): LedgerTransaction[] {
     allocation.forEach((a, j) => {
       const share = shares[j]!;
       if (share === 0) return;
-      entries.push({ account: accounts.packagePool(a.package), amount: share });
+      entries.push({ account: poolAccount(a.package), amount: share });
       let pool = pools.get(a.package);
       if (pool === undefined) pools.set(a.package, (pool = { total: 0, byCompany: [] }));
       pool.total += share;
@@ -148,7 +155,7 @@ export function planPeriodClose(input: CloseInput): LedgerTransaction[] {
   // 2. Each package's pool goes to its maintainers, or into escrow lots of this period.
   for (const pkg of [...pools.keys()].sort(byString)) {
     const pool = pools.get(pkg)!;
-    const pkgAccount = accounts.packagePool(pkg);
+    const pkgAccount = poolAccount(pkg);
     const maintainers = maintainersOf(input, pkg, maintainerCache);
     if (maintainers.length > 0) {
       txs.push(

@@ -19,6 +19,7 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import type { $ZodType } from 'zod/v4/core';
 import { isDomainError, type ErrorHint } from '../core/errors.ts';
 import { PROBE_TIMEOUT_MS, runProbe, type HealthProbe, type Mount } from './contribution.ts';
+import { DATABASE_OUTAGE, isDatabaseOutage } from './database-outage.ts';
 import { jsonBoundsProblem } from './json-guard.ts';
 import { DOMAIN_ERROR_STATUS, fieldRefusals, HttpError, sendError, type RoutePlugin, type ZodFastify } from './http.ts';
 import type { Logger } from './logger.ts';
@@ -181,7 +182,8 @@ export function createHttpApp({ log, routes = [], mounts = [], probes = [], heal
             await mount.listener(req, reply.raw);
           } catch (e) {
             log.error({ err: e, mount: mount.name }, 'adapter failed');
-            sendError(reply.raw, 500, 'internal', INTERNAL);
+            if (isDatabaseOutage(e)) sendError(reply.raw, DATABASE_OUTAGE.status, DATABASE_OUTAGE.code, DATABASE_OUTAGE.message, { 'retry-after': String(DATABASE_OUTAGE.retryAfterSeconds) });
+            else sendError(reply.raw, 500, 'internal', INTERNAL);
           }
         },
       });
@@ -247,6 +249,8 @@ function answerFor(error: unknown, request: FastifyRequest): Answer {
     const code = fastify.statusCode === 415 ? 'unsupported_media_type' : 'bad_request';
     return { status: fastify.statusCode, code, message: fastify.message ?? 'The request is malformed.' };
   }
+  // The database stopped or restarting is not a bug: a clear 503 that says to try again.
+  if (isDatabaseOutage(error)) return { status: DATABASE_OUTAGE.status, code: DATABASE_OUTAGE.code, message: DATABASE_OUTAGE.message, headers: { 'retry-after': String(DATABASE_OUTAGE.retryAfterSeconds) } };
   return { status: 500, code: 'internal', message: INTERNAL };
 }
 

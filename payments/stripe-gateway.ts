@@ -16,11 +16,13 @@ export interface StripeGatewayOptions {
   store: PaymentStore;
   /** SDK retries; 0 in tests. Our own idempotency keys make retries safe either way. */
   maxNetworkRetries?: number;
+  /** How long one request may take before it counts as unanswered (ms; stripe-node's default, 80 s, without it). */
+  timeoutMs?: number;
 }
 
 /** A stripe-node client aimed at `apiUrl` (a local fake in tests). */
-export function createStripeClient(secretKey: string, apiUrl: string | null, maxNetworkRetries = 2): Stripe {
-  const config: Record<string, unknown> = { maxNetworkRetries, appInfo: { name: 'upkeep' } };
+export function createStripeClient(secretKey: string, apiUrl: string | null, maxNetworkRetries = 2, timeoutMs?: number): Stripe {
+  const config: Record<string, unknown> = { maxNetworkRetries, appInfo: { name: 'upkeep' }, ...(timeoutMs ? { timeout: timeoutMs } : {}) };
   if (apiUrl) {
     const u = new URL(apiUrl);
     config.host = u.hostname;
@@ -56,7 +58,7 @@ export class StripeGateway implements PaymentProvider {
   private readonly publicUrl: string;
 
   constructor(opts: StripeGatewayOptions) {
-    this.stripe = createStripeClient(opts.secretKey, opts.apiUrl, opts.maxNetworkRetries ?? 2);
+    this.stripe = createStripeClient(opts.secretKey, opts.apiUrl, opts.maxNetworkRetries ?? 2, opts.timeoutMs);
     this.store = opts.store;
     this.publicUrl = opts.publicUrl.replace(/\/+$/, '');
   }

@@ -4,7 +4,7 @@
 import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
 import { isDomainError, type DomainErrorCode } from '../core/errors.ts';
 import type { Period } from '../core/period.ts';
-import type { HealthProbe } from '../edge/contribution.ts';
+import { withDeadline, type HealthProbe } from '../edge/contribution.ts';
 import type { QueueBackend } from './backend.ts';
 import { closeJobId, JOBS, QUEUE_NAMES, SCHEDULES, type JobContext, type JobDefinition, type QueueName, type WorkerDeps } from './jobs.ts';
 
@@ -47,6 +47,9 @@ const FINAL_CODES = new Set<DomainErrorCode>(['period_in_future', 'period_closed
 
 const READY_TIMEOUT_MS = 20_000;
 
+/** Longest a request that recorded notices waits for the queue to take their deliveries. */
+const RECORDED_HANDOFF_MS = 1_000;
+
 const KEEP = { removeOnComplete: { age: 30 * 24 * 3600, count: 1_000 }, removeOnFail: false } as const;
 
 export async function createJobRuntime({ deps, backend, options = {} }: { deps: WorkerDeps; backend: QueueBackend; options?: RuntimeOptions }): Promise<JobRuntime> {
@@ -71,6 +74,9 @@ export async function createJobRuntime({ deps, backend, options = {} }: { deps: 
     clearTimeout(timer);
   }
 
+  // ioredis holds commands while disconnected (they would wait for the reconnection): not connected is down, now.
+  const connected = () => backend.kind !== 'redis' || (backend.connection as { status?: string }).status === 'ready';
+
   const optionsOf = (name: string, opts?: JobsOptions): JobsOptions => ({ ...KEEP, ...byName.get(name)?.options, ...options.jobOptions?.[name], ...opts });
 
   const enqueue = async (name: string, data: unknown, opts?: JobsOptions): Promise<Job> => {
@@ -89,10 +95,16 @@ export async function createJobRuntime({ deps, backend, options = {} }: { deps: 
   };
 
   // Notices recorded from now on in this process are handed to the queue straight away. A
-  // queue hiccup must not fail the use-case that recorded the notice: the row is written and
-  // the periodic sweep enqueues it later.
+  // queue hiccup must not fail (nor hold) the use-case that recorded the notice: the row is
+  // written and the periodic sweep enqueues it later. Redis down: ioredis holds the command and
+  // sends it once it reconnects, so the request does not wait for that; otherwise it waits at
+  // most RECORDED_HANDOFF_MS.
   deps.notifications.onRecorded(async (ids) => {
-    await deliver(ids).catch((e: unknown) => log.warn({ err: e, notifications: ids.length }, 'could not enqueue deliveries; the sweep will'));
+    const handoff = deliver(ids).catch((e: unknown) => log.warn({ err: e, notifications: ids.length }, 'could not enqueue deliveries; the sweep will'));
+    if (!connected()) return void log.warn({ notifications: ids.length, backend: backend.description }, 'queue disconnected: deliveries enqueued once it is back');
+    await withDeadline(handoff, RECORDED_HANDOFF_MS, () => new Error(`the queue backend (${backend.description}) did not take the deliveries within ${RECORDED_HANDOFF_MS} ms`)).catch((e: unknown) =>
+      log.warn({ err: e, notifications: ids.length }, 'deliveries not taken yet; they are enqueued when the queue answers, or the sweep will'),
+    );
   });
 
   const context = (job: Job): JobContext => ({
@@ -168,7 +180,12 @@ export async function createJobRuntime({ deps, backend, options = {} }: { deps: 
       }
     }
   };
-  if (options.schedules) await registerSchedules();
+  if (options.schedules) {
+    await registerSchedules();
+    // A Redis that restarted empty lost the schedules: every reconnection upserts them again (idempotent).
+    const redis = backend.kind === 'redis' ? (backend.connection as { on?: (event: 'ready', fn: () => void) => void }) : null;
+    redis?.on?.('ready', () => void registerSchedules().catch((e: unknown) => log.warn({ err: e }, 'could not register the schedules again after the queue reconnected')));
+  }
 
   return {
     backend,
@@ -196,9 +213,7 @@ export async function createJobRuntime({ deps, backend, options = {} }: { deps: 
     probe: {
       name: 'queue',
       check: async () => {
-        // ioredis holds commands while disconnected (they would wait for the reconnection): not connected is down, now.
-        const status = backend.kind === 'redis' ? (backend.connection as { status?: string }).status : 'ready';
-        if (status !== 'ready') throw new Error(`the queue backend (${backend.description}) is ${status ?? 'not connected'}`);
+        if (!connected()) throw new Error(`the queue backend (${backend.description}) is ${(backend.connection as { status?: string }).status ?? 'not connected'}`);
         await queues.periods.getJobCounts('waiting');
       },
     },

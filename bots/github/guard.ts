@@ -1,4 +1,6 @@
-// How an event handler's unexpected failure reaches GitHub: logged, then answered 500.
+// How an event handler's unexpected failure reaches GitHub: logged, then answered 500 (503
+// while the database is out, edge/database-outage.ts).
+import { isDatabaseOutage } from '../../edge/database-outage.ts';
 
 type Logged = { log: { error: (o: object, m: string) => void } };
 
@@ -15,6 +17,6 @@ export const guarded: Guard = (handler) => async (context) => {
     await handler(context);
   } catch (e) {
     context.log.error({ err: e }, 'GitHub webhook handler failed');
-    throw Object.assign(new Error('The delivery could not be handled; it has been logged.'), { status: 500 });
+    throw Object.assign(new Error('The delivery could not be handled; it has been logged.'), { status: isDatabaseOutage(e) ? 503 : 500 });
   }
 };

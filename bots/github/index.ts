@@ -6,12 +6,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createNodeMiddleware } from 'probot';
 import { receiveOnce } from '../../core/inbound.ts';
+import { cleanJson } from '../../core/text.ts';
 import type { Contribution } from '../../edge/contribution.ts';
 import { HttpError, readBody, sendError, sendJson } from '../../edge/http.ts';
 import { readJson } from '../../edge/json-guard.ts';
 import { upkeepGithubApp } from './app.ts';
 import type { GithubDeps } from './deps.ts';
 import { githubInbound } from './inbound-keys.ts';
+import { withOwedReleases } from './owed-releases.ts';
 import { payloadProblems } from './payloads.ts';
 import { createProbot, type GithubClientOptions } from './probot.ts';
 
@@ -39,11 +41,20 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
+/** The delivery's text, or its payload re-encoded without NUL and lone surrogates when it holds one (escaped, as JSON carries them). */
+function cleanedBody(text: string, payload: unknown): string {
+  if (!/\\u(?:0000|d[89a-f][0-9a-f]{2})/i.test(text)) return text;
+  const cleaned = JSON.stringify(cleanJson(payload));
+  return cleaned === JSON.stringify(payload) ? text : cleaned;
+}
+
 /** Probot answered 5xx: the delivery failed after its claim, which must be released. */
 class DeliveryFailed extends Error {}
 
 /** The GitHub App's webhook mount. */
-export async function githubContribution(deps: GithubDeps, options: GithubClientOptions = {}): Promise<Contribution> {
+export async function githubContribution(given: GithubDeps, options: GithubClientOptions = {}): Promise<Contribution> {
+  // A claim the database could not release mid-delivery is released before the next one (owed-releases.ts).
+  const deps: GithubDeps = { ...given, inbound: withOwedReleases(given.inbound) };
   const { settings } = deps;
   const probot = createProbot(settings, deps.log, options);
   const middleware = await createNodeMiddleware(upkeepGithubApp(deps), { probot, webhooksPath: WEBHOOK_PATH });
@@ -70,8 +81,13 @@ export async function githubContribution(deps: GithubDeps, options: GithubClient
     const payload = read.value;
     const problems = payloadProblems(event, payload);
     if (problems) return sendError(res, 400, 'invalid_payload', `This ${event} delivery is malformed: ${problems}.`);
-    // Probot reads a string body when one is set (the stream was consumed above).
-    (req as IncomingMessage & { body?: string }).body = raw.toString('utf8');
+    // Probot reads a string body when one is set (the stream was consumed above). Provider text is
+    // cleaned once, before any handler reads it (core/text.ts); Probot checks the signature again,
+    // so a body that cleaning changed is signed anew with the same secret.
+    const text = raw.toString('utf8');
+    const body = cleanedBody(text, payload);
+    if (body !== text) req.headers['x-hub-signature-256'] = signWebhook(settings.webhookSecret, body);
+    (req as IncomingMessage & { body?: string }).body = body;
     req.headers['content-type'] = 'application/json';
     // Claimed first, so a concurrent redelivery is acknowledged at once; a failed handler
     // (Probot answered 5xx) releases the claim, so GitHub's "Redeliver" retries it.

@@ -1,17 +1,20 @@
 import { closability, type Closability } from '../closability.ts';
 import { unwrap, type Result } from '../errors.ts';
-import { fundedPackages, monthEndNotices } from '../month-end-notices.ts';
+import { monthEndNotices } from '../month-end-notices.ts';
 import { planPeriodClose, summarisePlan, type PlanSummary } from '../month-end.ts';
 import type { Period } from '../period.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { LedgerStore } from '../ports/ledger.ts';
+import type { CloseSnapshot, LedgerStore } from '../ports/ledger.ts';
 import type { NotificationOutbox } from '../ports/notifications.ts';
+import type { PackageId } from '../packages.ts';
 import type { PackageDirectory } from '../ports/packages.ts';
 
 /** Transactions handed to the store at a time; also the progress granularity. */
 const CHUNK = 5_000;
-/** Notices handed to the outbox at a time (each batch is one subscription lookup). */
+/** Notices handed to the outbox at a time (each batch is one subscription lookup, and the outbox matches a batch's notices against its subscriptions pairwise). */
 const NOTICE_CHUNK = 1_000;
+/** Packages looked up at a time for their repositories (one query each, its list of ids bounded). */
+const PROFILE_CHUNK = 5_000;
 
 /**
  * Collects each company's budget before the close distributes it (Stripe off-session charges,
@@ -21,6 +24,8 @@ const NOTICE_CHUNK = 1_000;
 export interface BudgetCollector {
   collect(period: Period, companies: readonly { companyId: string; budget: number }[]): Promise<{ unfunded: readonly { companyId: string; reason: string }[] }>;
 }
+
+const EMPTY_SNAPSHOT: CloseSnapshot = { companies: [], maintainers: new Map(), escrowLots: [] };
 
 /** A ledger that can drop unfunded companies from a close's frozen snapshot (so a resumed close plans the same). */
 type ClosingLedger = LedgerStore & { excludeFromClose?(period: Period, companyIds: readonly string[]): Promise<void> };
@@ -77,16 +82,26 @@ export async function closePeriod({
     }
   }
   const plan = planPeriodClose({ period, ...snapshot });
+  const companies = snapshot.companies.length;
+  // The plan holds everything the rest needs; the snapshot's million allocation lines can go.
+  snapshot = EMPTY_SNAPSHOT;
   let written = 0;
   for (let i = 0; i < plan.length; i += CHUNK) {
     written += await ledger.append(plan.slice(i, i + CHUNK));
     onProgress?.(Math.min(i + CHUNK, plan.length), plan.length);
   }
   if (plan.length === 0) onProgress?.(0, 0);
+  const summary = summarisePlan(plan);
   // Before the period is marked closed, so a close that dies here announces on its next run.
   if (announce) {
-    const profiles = announce.packages ? await announce.packages.profiles(fundedPackages(plan)) : new Map();
-    const repositoryOf = new Map([...profiles.values()].flatMap((p) => (p.repository ? [[p.id, p.repository] as const] : [])));
+    const repositoryOf = new Map<PackageId, string>();
+    if (announce.packages) {
+      // The funded packages are those with a summary (`fundedPackages`), here from the summary already made.
+      const funded = [...summary.packages.keys()];
+      for (let i = 0; i < funded.length; i += PROFILE_CHUNK) {
+        for (const p of (await announce.packages.profiles(funded.slice(i, i + PROFILE_CHUNK))).values()) if (p.repository) repositoryOf.set(p.id, p.repository);
+      }
+    }
     const notices = monthEndNotices(period, plan, announce.currency, repositoryOf);
     for (let i = 0; i < notices.length; i += NOTICE_CHUNK) await announce.outbox.enqueue(notices.slice(i, i + NOTICE_CHUNK));
   }
@@ -94,10 +109,10 @@ export async function closePeriod({
   return {
     period,
     closedNow: state.status === 'closed',
-    companies: snapshot.companies.length,
+    companies,
     planned: plan.length,
     written,
-    summary: summarisePlan(plan),
+    summary,
     unfunded,
   };
 }

@@ -1,7 +1,8 @@
 // A small recording fake of the Stripe API endpoints Upkeep uses, on 127.0.0.1 (ephemeral
 // port). It honours `Idempotency-Key` like Stripe does (a repeated key replays the first
-// response), records every call, and can inject failures: a declined card, a server error,
-// or a request that takes effect but whose response never arrives (a "crash halfway").
+// response and creates nothing; the same key with other parameters is refused), records every
+// call, and can inject failures: a declined card, a server error, or a request that takes
+// effect but whose response never arrives (a "crash halfway") or arrives too late (a timeout).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -21,7 +22,13 @@ export interface RecordedCall {
 export type Fault =
   | { kind: 'error'; status: number; error: Obj }
   /** The effect happens (and is stored under the idempotency key), but the connection drops. */
-  | { kind: 'drop-after-effect' };
+  | { kind: 'drop-after-effect' }
+  /**
+   * The effect happens (and is stored under the idempotency key), but the answer is sent only
+   * after `ms`: a client with a shorter timeout has given up by then (a Stripe timeout after the
+   * charge succeeded).
+   */
+  | { kind: 'delay-after-effect'; ms: number };
 
 interface FaultRule {
   match: (method: string, path: string, body: Obj) => boolean;
@@ -70,7 +77,9 @@ export class FakeStripe {
   readonly paymentMethods = new Map<string, Obj>();
   /** Payment methods whose off-session charges are declined. */
   readonly decliningPaymentMethods = new Set<string>();
-  private readonly idempotent = new Map<string, { status: number; body: Obj }>();
+  private readonly idempotent = new Map<string, { status: number; body: Obj; request: string }>();
+  /** Answers held back by a `delay-after-effect` fault, so `stop()` does not wait for them. */
+  private readonly held = new Set<NodeJS.Timeout>();
   private readonly faults: FaultRule[] = [];
   private seq = 0;
   private server: Server | null = null;
@@ -88,6 +97,8 @@ export class FakeStripe {
   }
 
   async stop(): Promise<void> {
+    for (const t of this.held) clearTimeout(t);
+    this.held.clear();
     if (!this.server) return;
     await new Promise<void>((resolve) => {
       this.server!.close(() => resolve());
@@ -177,21 +188,37 @@ export class FakeStripe {
       res.end(text);
     };
 
-    const storeKey = key ? `${method} ${key}` : null;
+    // Stripe keys are per account, whatever the endpoint; a key reused for another request is refused.
+    const storeKey = key;
+    const request = `${method} ${path} ${JSON.stringify(body)}`;
     const rule = this.faults.find((f) => f.remaining > 0 && f.match(method, path, body));
     if (rule) rule.remaining -= 1;
     if (rule?.fault.kind === 'error') {
       reply(rule.fault.status, { error: rule.fault.error });
       return;
     }
+    const late = (send: () => void) => {
+      if (rule?.fault.kind === 'drop-after-effect') return void req.socket.destroy();
+      if (rule?.fault.kind !== 'delay-after-effect') return send();
+      const t = setTimeout(() => {
+        this.held.delete(t);
+        if (!res.destroyed && !res.writableEnded) send();
+      }, rule.fault.ms);
+      this.held.add(t);
+    };
     if (storeKey && this.idempotent.has(storeKey)) {
-      call.replayed = true;
-      if (rule?.fault.kind === 'drop-after-effect') {
-        req.socket.destroy();
+      const stored = this.idempotent.get(storeKey)!;
+      if (stored.request !== request) {
+        reply(400, {
+          error: {
+            type: 'idempotency_error',
+            message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${storeKey}' if you meant to execute a different request.`,
+          },
+        });
         return;
       }
-      const stored = this.idempotent.get(storeKey)!;
-      reply(stored.status, stored.body, { 'idempotent-replayed': 'true' });
+      call.replayed = true;
+      late(() => reply(stored.status, stored.body, { 'idempotent-replayed': 'true' }));
       return;
     }
     let status = 200;
@@ -202,12 +229,13 @@ export class FakeStripe {
       [status, out] = [400, { error: { type: 'invalid_request_error', message: e instanceof Error ? e.message : String(e) } }];
     }
     // Stripe keeps the result of an idempotent request that ran (including a card decline).
-    if (storeKey && status < 500 && status !== 400) this.idempotent.set(storeKey, { status, body: out });
-    if (rule?.fault.kind === 'drop-after-effect') {
-      req.socket.destroy();
-      return;
-    }
-    reply(status, out);
+    if (storeKey && status < 500 && status !== 400) this.idempotent.set(storeKey, { status, body: out, request });
+    late(() => reply(status, out));
+  }
+
+  /** Objects of one kind whose metadata matches `metadata` (e.g. the charges of one company and month). */
+  created(kind: 'paymentIntents' | 'transfers' | 'refunds' | 'sessions', metadata: Obj): Obj[] {
+    return [...this[kind].values()].filter((o) => Object.entries(metadata).every(([k, v]) => o.metadata?.[k] === v));
   }
 
   private route(method: string, path: string, b: Obj): [number, Obj] {
