@@ -38,7 +38,8 @@ const lower = (m: Money): string => m.currency.toLowerCase();
 export function outcomeOfError(e: unknown): GatewayOutcome {
   const err = e as { type?: string; message?: string; statusCode?: number; payment_intent?: { id?: string }; raw?: { payment_intent?: { id?: string } } };
   const message = err?.message ?? String(e);
-  const final = err?.type === 'StripeCardError' || err?.type === 'StripeInvalidRequestError' || err?.type === 'StripePermissionError';
+  // An idempotency error (the key reused with other parameters) will never succeed on retry either.
+  const final = err?.type === 'StripeCardError' || err?.type === 'StripeInvalidRequestError' || err?.type === 'StripePermissionError' || err?.type === 'StripeIdempotencyError';
   const pi = err?.payment_intent?.id ?? err?.raw?.payment_intent?.id ?? null;
   if (final) return { status: 'failed', externalId: pi, error: message };
   return { status: 'pending', externalId: pi, error: message };
