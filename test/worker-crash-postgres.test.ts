@@ -1,3 +1,5 @@
-import { crashScenario } from './worker-crash.ts';
+// The kill scenario of test/worker-crash.ts with BullMQ on PostgreSQL, on fewer kill points
+// (test/reliability-kills.test.ts runs 24 on Redis).
+import { killScenario } from './worker-crash.ts';
 
-crashScenario('postgres');
+killScenario('postgres', { start: 1, budget: 2, ledger: 2 });

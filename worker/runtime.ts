@@ -47,6 +47,9 @@ const FINAL_CODES = new Set<DomainErrorCode>(['period_in_future', 'period_closed
 
 const READY_TIMEOUT_MS = 20_000;
 
+/** Worker deaths a close survives before BullMQ fails it (each resumes where the last stopped). */
+const CLOSE_MAX_STALLED = 1_000;
+
 /** Longest a request that recorded notices waits for the queue to take their deliveries. */
 const RECORDED_HANDOFF_MS = 1_000;
 
@@ -145,7 +148,9 @@ export async function createJobRuntime({ deps, backend, options = {} }: { deps: 
           concurrency: options.concurrency?.[q] ?? (q === 'notifications' ? 8 : 1),
           lockDuration: options.lockDuration ?? 60_000,
           stalledInterval: Math.max(1_000, Math.floor((options.lockDuration ?? 60_000) / 2)),
-          maxStalledCount: 5,
+          // A close resumes from its frozen snapshot and writes only what is missing, so a close
+          // whose workers keep dying is always taken over again; other jobs give up after 5.
+          maxStalledCount: q === 'periods' ? CLOSE_MAX_STALLED : 5,
           ...(backend.pollSeconds ? { drainDelay: backend.pollSeconds } : {}),
         },
         backend.factory as never,

@@ -43,6 +43,26 @@ export function budgetCollector({
     async collect(period: Period, companies: readonly { companyId: string; budget: number }[]) {
       const unfunded: { companyId: string; reason: string }[] = [];
       const unknown: string[] = [];
+      // Recorded by notice key, so telling a failure again records nothing new.
+      const tellFailure = async (companyId: string, row: { id: string; amount: number; currency: string }, reason: string, failedAt: Date) => {
+        const company = (await directory?.findById(companyId)) ?? null;
+        const admins = company && directory ? await directory.admins(company.id) : [];
+        await outbox.enqueue(
+          budgetFailureNotices(
+            {
+              company: company ? { id: company.id, name: company.name, workspace: company.workspace } : { id: companyId, name: companyId, workspace: '' },
+              period,
+              amount: row.amount,
+              currency: row.currency,
+              reason,
+              attempt: 'charge',
+              failedAt,
+              paymentId: row.id,
+            },
+            admins,
+          ),
+        );
+      };
       // Every budget row in one set-based write: offline, that is all a close of any size needs.
       const rows = await payments.ensureMany(
         companies.map((c) => ({ kind: 'budget_charge' as const, provider: gateway.mode, amount: c.budget, currency, idempotencyKey: paymentKeys.budgetCharge(c.companyId, period), companyId: c.companyId, period })),
@@ -52,7 +72,10 @@ export function budgetCollector({
         let row = rows[i]!;
         if (row.status === 'succeeded') continue;
         if (row.status === 'failed') {
-          unfunded.push({ companyId: c.companyId, reason: row.error ?? 'the charge failed' });
+          const reason = row.error ?? 'the charge failed';
+          unfunded.push({ companyId: c.companyId, reason });
+          // A close that died between recording the failure and its notice tells it now (at the failure's time).
+          await tellFailure(c.companyId, row, reason, row.updatedAt);
           continue;
         }
         // Offline: owed by the company, counted in the close, settled by the operator.
@@ -88,23 +111,7 @@ export function budgetCollector({
         }
         if (error !== null) {
           unfunded.push({ companyId: c.companyId, reason: error });
-          const company = (await directory?.findById(c.companyId)) ?? null;
-          const admins = company && directory ? await directory.admins(company.id) : [];
-          await outbox.enqueue(
-            budgetFailureNotices(
-              {
-                company: company ? { id: company.id, name: company.name, workspace: company.workspace } : { id: c.companyId, name: c.companyId, workspace: '' },
-                period,
-                amount: row.amount,
-                currency: row.currency,
-                reason: error,
-                attempt: 'charge',
-                failedAt,
-                paymentId: row.id,
-              },
-              admins,
-            ),
-          );
+          await tellFailure(c.companyId, row, error, failedAt);
         }
       }
       if (unknown.length > 0) {

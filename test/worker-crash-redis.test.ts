@@ -1,3 +1,0 @@
-import { crashScenario } from './worker-crash.ts';
-
-crashScenario('redis');
