@@ -37,7 +37,8 @@ const signer = new Stripe('sk_test_signer');
 let now = new Date('2026-11-02T10:00:00Z');
 const clock: Clock = { now: () => new Date(now) };
 const notices: Notice[] = [];
-const outbox: NotificationOutbox = { enqueue: async (n) => void notices.push(...n) };
+// As the real outbox: a notice enqueued again under the same key records nothing new.
+const outbox: NotificationOutbox = { enqueue: async (n) => void notices.push(...n.filter((x) => !notices.some((y) => y.key === x.key))) };
 
 let fake: FakeStripe;
 let db: TestDatabase;

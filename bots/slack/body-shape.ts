@@ -4,6 +4,9 @@
 // 3-second wait for an acknowledgement that never comes).
 import { z } from 'zod';
 
+/** The app's one slash command (bots/slack/commands.ts listens to it; another would wait 3 s for an ack that never comes). */
+export const SLASH_COMMAND = '/upkeep';
+
 const User = z.object({ id: z.string().min(1), team_id: z.string().optional(), username: z.string().optional(), name: z.string().optional() });
 const Team = z.object({ id: z.string().min(1) }).nullish();
 /** What Bolt itself reads to route and authorise an interaction, before any listener. */
@@ -18,7 +21,7 @@ const Values = z.record(z.string(), z.record(z.string(), Input));
 const View = z.object({ id: z.string().min(1), callback_id: z.string().optional(), hash: z.string().optional(), private_metadata: z.string().optional(), state: z.object({ values: Values }) });
 
 const SHAPES = {
-  command: z.object({ command: z.string(), text: z.string(), team_id: z.string().min(1), user_id: z.string().min(1), user_name: z.string().optional(), channel_id: z.string().optional(), trigger_id: z.string().optional(), response_url: z.string().optional(), enterprise_id: z.string().optional() }),
+  command: z.object({ command: z.literal(SLASH_COMMAND, { error: `the only slash command is ${SLASH_COMMAND}` }), text: z.string(), team_id: z.string().min(1), user_id: z.string().min(1), user_name: z.string().optional(), channel_id: z.string().optional(), trigger_id: z.string().optional(), response_url: z.string().optional(), enterprise_id: z.string().optional() }),
   view_submission: z.object({ ...Context, user: User, view: View }),
   block_actions: z.object({
     ...Context,

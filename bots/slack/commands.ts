@@ -55,6 +55,7 @@ import {
   renderVisibility,
 } from './replies.ts';
 import { actorOf, channelRef } from './workspace.ts';
+import { SLASH_COMMAND } from './body-shape.ts';
 
 /** One slash command's request, as the handlers need it. */
 export interface CommandRequest {
@@ -211,7 +212,7 @@ export function registerPledgeActions(app: App, ctx: SlackContext): void {
 
 /** Registers `/upkeep`: parse, then run once per trigger id, answered in the ack or through response_url. */
 export function registerSlashCommand(app: App, ctx: SlackContext): void {
-  app.command('/upkeep', async ({ command, ack, respond, client, context }) => {
+  app.command(SLASH_COMMAND, async ({ command, ack, respond, client, context }) => {
     const actor = actorOf(command.user_id, command.team_id, command.enterprise_id);
     if (!actor) {
       await ack(reply('This request did not say which workspace it came from.'));
