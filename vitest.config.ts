@@ -9,5 +9,8 @@ export default defineConfig({
     // Integration suites share PostgreSQL databases and Redis; files run in parallel
     // but each integration file works in its own database/schema.
     pool: 'forks',
+    // Most files wait on PostgreSQL, Redis, child processes or sockets rather than compute:
+    // three at a time on two cores keeps both busy (the default, cores − 1, ran one at a time).
+    maxWorkers: 3,
   },
 });
