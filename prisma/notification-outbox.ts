@@ -81,6 +81,14 @@ export class PrismaNotificationOutbox implements NotificationOutbox, Notificatio
       orderBy: { id: 'asc' },
       select: { platform: true, channel: true, target: true, companyId: true },
     });
+    // Indexed by what a notice is matched on, so a batch costs its notices plus their followers (not notices × subscriptions).
+    const byTarget = new Map<string, number[]>();
+    const byCompany = new Map<string, number[]>();
+    const index = (map: Map<string, number[]>, key: string, i: number) => void (map.get(key) ?? map.set(key, []).get(key)!).push(i);
+    subscriptions.forEach((s, i) => {
+      index(byTarget, s.target, i);
+      if (s.companyId) index(byCompany, s.companyId.toLowerCase(), i);
+    });
     const rows: AddressedNotice[] = [];
     const seen = new Set<string>();
     for (const notice of notices) {
@@ -91,11 +99,12 @@ export class PrismaNotificationOutbox implements NotificationOutbox, Notificatio
         continue;
       }
       const company = COMPANY_TARGET.exec(notice.target)?.[1]?.toLowerCase();
-      const wanted = new Set(targetsOf(notice));
-      for (const s of subscriptions) {
-        // A company's summaries go to the channels that company subscribed.
-        const follows = wanted.has(s.target) || (company !== undefined && s.companyId?.toLowerCase() === company);
-        if (!follows) continue;
+      // Followers of any of its targets and, for a company's summaries, the channels that company subscribed; in subscription order.
+      const followers = new Set<number>();
+      for (const t of targetsOf(notice)) for (const i of byTarget.get(t) ?? []) followers.add(i);
+      if (company !== undefined) for (const i of byCompany.get(company) ?? []) followers.add(i);
+      for (const i of [...followers].sort((a, b) => a - b)) {
+        const s = subscriptions[i]!;
         const key = notificationKey(notice, s.platform, s.channel);
         if (seen.has(key)) continue;
         seen.add(key);
