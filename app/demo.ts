@@ -4,7 +4,7 @@
 // fakes the tests use (test/fakes), so the demo runs on a machine without network.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from '../dev/free-port.ts';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signWebhook } from '../bots/github/index.ts';
@@ -37,17 +37,6 @@ const say = (title: string) => console.log(`\n${++step}. ${title}`);
 const show = (line: string) => console.log(`   ${line}`);
 const firstLine = (s: string) => s.replace(/\s+/g, ' ').slice(0, 220);
 
-/** A port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'upkeep-demo-'));

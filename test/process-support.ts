@@ -3,8 +3,8 @@
 // them), with their output kept for failure messages, and a seeded random source so a run's
 // random choices can be replayed from the seed it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../dev/free-port.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -75,14 +75,7 @@ export function runUpkeepCli(args: string[], env: Record<string, string>, timeou
   });
 }
 
-/** A TCP port free on 127.0.0.1 right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as import('node:net').AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 /** mulberry32: a small seeded generator, so a run's random kill points replay from its seed. */
 export function seededRandom(seed: number): () => number {

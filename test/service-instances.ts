@@ -5,25 +5,17 @@
 // Each `stop()` is safe to call twice and in `afterAll` whatever state the test left.
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+import { freePort } from '../dev/free-port.ts';
+
 const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
 
-/** A TCP port nobody listens on now (the OS's choice of an ephemeral one). */
-export function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export const freeTcpPort = freePort;
 
 /** Whether something accepts TCP connections on 127.0.0.1:`port`. */
 export function listening(port: number): Promise<boolean> {

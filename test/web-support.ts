@@ -2,7 +2,6 @@
 // the environment that points the app at them, the web app on a chosen port (callback URLs are
 // built from PUBLIC_URL), and sign-ins through the real flow (fetch, manual redirects) that
 // return the cookie header to send as that person.
-import { createServer } from 'node:http';
 import { expect } from 'vitest';
 import { loadConfig, type Config } from '../app/config.ts';
 import { createServices, type Services } from '../app/services.ts';
@@ -17,6 +16,7 @@ import { createLogger } from '../edge/logger.ts';
 import { createHttpApp, type HttpApp } from '../edge/server.ts';
 import type { Database } from '../prisma/db.ts';
 import { sessions } from '../web/auth/session.ts';
+import { freePort } from '../dev/free-port.ts';
 
 export const SESSION_SECRET = 'web-session-secret-for-tests-0123456789';
 /** The workspace of the bot token in single-workspace mode (the Slack API fake's auth.test says so). */
@@ -66,16 +66,7 @@ export function signInEnv(fakes: SignInFakes, { workspaces = 'single' }: { works
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface WebTestApp {
   url: string;
