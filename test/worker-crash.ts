@@ -16,6 +16,7 @@ import { checkLedgerInvariants } from '../prisma/ledger-checks.ts';
 import { queueTarget, workerDeps } from '../app/worker.ts';
 import { openQueueBackend } from '../worker/backend.ts';
 import { closeJobId } from '../worker/jobs.ts';
+import { sweepPendingNotifications } from '../worker/notifications.ts';
 import { createJobRuntime, type JobRuntime } from '../worker/runtime.ts';
 import { openTestDatabase, type TestDatabase } from './databases.ts';
 import { startFakeSlackApi } from '../dev/fakes/slack-api.ts';
@@ -213,6 +214,10 @@ export function killScenario(kind: 'redis' | 'postgres', perPhase: PerPhase): vo
           await producer.enqueueClose(P);
         }
         if (period?.status !== 'closed' || close !== 'completed' || (await jobState(`payout-${P}`)) !== 'completed') return false;
+        // A row recorded by a worker killed before it handed the row to the queue waits for the
+        // periodic sweep (every 5 minutes): run that sweep now instead of waiting for it.
+        const stranded = await sweepPendingNotifications({ notifications: services.notifications, olderThan: new Date(Date.now() - 5_000) });
+        if (stranded.length > 0) await producer.deliver(stranded);
         const [r] = await db.prisma.$queryRawUnsafe<{ n: number }[]>("SELECT COUNT(*)::int AS n FROM notification WHERE status <> 'delivered'");
         return r!.n === 0;
       };
