@@ -9,6 +9,7 @@
 // client at that point.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { holdCall, type HeldCall } from './held-call.ts';
 
 export interface RecordedDiscordCall {
   method: string;
@@ -25,16 +26,7 @@ type Obj = Record<string, any>;
  * released, nothing happens, as if the request never reached Discord) or `after` it (done, the
  * answer not sent yet).
  */
-export interface FakeDiscordHold {
-  /** Resolves with the call once it is stopped (for `after`: once its effect is stored). */
-  readonly reached: Promise<RecordedDiscordCall>;
-  /** Resolves once the held call's client connection has closed (the client died). */
-  readonly dropped: Promise<void>;
-  /** Lets the call go on. */
-  release(): void;
-  /** Cuts the held call's connection without answering. */
-  drop(): void;
-}
+export type FakeDiscordHold = HeldCall<RecordedDiscordCall>;
 
 interface PendingHold {
   match: (method: string, path: string) => boolean;
@@ -95,39 +87,8 @@ export class FakeDiscord {
 
   /** Stops the next call that matches `before` or `after` its effect until released (see FakeDiscordHold). */
   hold(match: (method: string, path: string) => boolean, stage: 'before' | 'after'): FakeDiscordHold {
-    let reached!: (c: RecordedDiscordCall) => void;
-    let dropped!: () => void;
-    let release!: () => void;
-    let drop!: () => void;
-    const go = new Promise<'go' | 'drop'>((resolve) => {
-      release = () => resolve('go');
-      drop = () => resolve('drop');
-    });
-    const hold: FakeDiscordHold = {
-      reached: new Promise((resolve) => (reached = resolve)),
-      dropped: new Promise((resolve) => (dropped = resolve)),
-      release: () => release(),
-      drop: () => drop(),
-    };
-    this.holds.push({
-      match,
-      stage,
-      async arrive(call, res) {
-        let gone = false;
-        res.once('close', () => {
-          gone = !res.writableEnded;
-          if (gone) dropped();
-        });
-        reached(call);
-        const verdict = await go;
-        // A client that died while its request was held gets nothing, and (before) leaves nothing.
-        if (verdict === 'drop' || gone) {
-          res.socket?.destroy();
-          return 'drop';
-        }
-        return 'go';
-      },
-    });
+    const { hold, arrive } = holdCall<RecordedDiscordCall>();
+    this.holds.push({ match, stage, arrive });
     return hold;
   }
 

@@ -10,6 +10,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { holdCall, type HeldCall } from './held-call.ts';
 
 export interface RecordedCall {
   /** Web API method (`views.open`), or `respond` for response_url posts. */
@@ -41,16 +42,7 @@ export interface FakeSlackMessage {
  * client's connection is gone when released, nothing is stored, as if the request never
  * reached Slack) or `after` it (stored, the answer not sent yet).
  */
-export interface FakeHold {
-  /** Resolves with the call once it is stopped (for `after`: once its message is stored). */
-  readonly reached: Promise<RecordedCall>;
-  /** Resolves once the held call's client connection has closed (the client died). */
-  readonly dropped: Promise<void>;
-  /** Lets the call go on. */
-  release(): void;
-  /** Cuts the held call's connection without answering (the answer is lost on the way). */
-  drop(): void;
-}
+export type FakeHold = HeldCall<RecordedCall>;
 
 export interface FakeSlackApi {
   url: string;
@@ -253,40 +245,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     },
     messagesIn,
     hold(method, stage, match = () => true) {
-      let reached!: (c: RecordedCall) => void;
-      let dropped!: () => void;
-      let release!: () => void;
-      let drop!: () => void;
-      const go = new Promise<'go' | 'drop'>((resolve) => {
-        release = () => resolve('go');
-        drop = () => resolve('drop');
-      });
-      const hold: FakeHold = {
-        reached: new Promise((resolve) => (reached = resolve)),
-        dropped: new Promise((resolve) => (dropped = resolve)),
-        release: () => release(),
-        drop: () => drop(),
-      };
-      holds.push({
-        method,
-        stage,
-        match,
-        async arrive(call, res) {
-          let gone = false;
-          res.once('close', () => {
-            gone = !res.writableEnded;
-            if (gone) dropped();
-          });
-          reached(call);
-          const verdict = await go;
-          // A client that died while its request was held gets nothing, and (before) leaves nothing.
-          if (verdict === 'drop' || gone) {
-            res.socket?.destroy();
-            return 'drop';
-          }
-          return 'go';
-        },
-      });
+      const { hold, arrive } = holdCall<RecordedCall>();
+      holds.push({ method, stage, match, arrive });
       return hold;
     },
     reset: () => {
